@@ -1,0 +1,10 @@
+"""The Celery app. Tasks travel through Redis when REDIS_URL is set, else run eagerly."""
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("config")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,18 @@
+"""Test settings: the real settings, plain HTTP, a fast password hasher, tasks in-process.
+
+DATABASE_URL and REDIS_URL still come from the environment, so the same suite
+runs on SQLite/eager tasks and on PostgreSQL/Redis (see .ci/run).
+"""
+from .settings import *  # noqa: F401,F403
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in the test process so their effects can be asserted; the broker is
+# still Redis when REDIS_URL is set, and tests/core/test_celery.py sends a task
+# through it to a real worker.
+CELERY_TASK_ALWAYS_EAGER = True

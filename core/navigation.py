@@ -1,0 +1,31 @@
+"""The main menu, by role. Only pages that exist are listed (no placeholders)."""
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from unions.models import Role
+from unions.scoping import sees_whole_tree
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def menu_for(user, current_path):
+    entries = [(_("工作台"), reverse("dashboard"), True)]
+    works_with_studios = sees_whole_tree(user) or user.role in (Role.UNIT_STAFF, Role.RECOMMENDING_STAFF)
+    if works_with_studios:
+        entries.append((_("创新工作室"), reverse("studios:list"), False))
+    if sees_whole_tree(user) or user.role == Role.RECOMMENDING_STAFF:
+        entries.append((_("工会组织"), reverse("unions:list"), False))
+    if user.is_staff:
+        entries.append((_("系统管理"), reverse("admin:index"), False))
+    items = []
+    for label, url, exact in entries:
+        active = current_path == url if exact else current_path.startswith(url)
+        items.append(NavItem(label=label, url=url, active=active))
+    return items

@@ -1,0 +1,48 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .dashboard import cards_for
+from .health import broker_state, database_state
+from .tasks import send_email
+
+
+@login_required
+def dashboard(request):
+    return render(request, "core/dashboard.html", {"cards": cards_for(request.user)})
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    database = database_state()
+    broker = broker_state()
+    status = 200 if database["ok"] else 503
+    return JsonResponse({"status": "ok" if database["ok"] and broker["ok"] else "degraded",
+                         "database": database, "broker": broker}, status=status)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("dashboard")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        # Tell the owner, so a change they did not make is noticed.
+        send_email.delay_on_commit(
+            _("【创新工作室系统】密码已修改"),
+            _("%(name)s：您的账号 %(username)s 的密码已于 %(when)s 修改。如非本人操作，请立即联系系统管理员。")
+            % {"name": user.display_name, "username": user.username, "when": when},
+            [user.email],
+        )
+        messages.success(self.request, _("密码已修改。"))
+        return response

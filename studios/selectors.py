@@ -1,0 +1,44 @@
+"""Scoped reads of studios, leaders and members, with the joins their pages need."""
+from django.db.models import Count, Q
+
+from unions.scoping import get_scoped_object_or_404, scoped
+
+from .models import Leader, Member, Studio, StudioStatus, TITLED_STATES
+
+
+def studio_list(user):
+    """Studios the user may see, ready for the list page: a fixed number of queries per page."""
+    return (
+        scoped(user, Studio.objects)
+        .select_related("unit", "unit__recommending_union", "leader")
+        .annotate(member_count=Count("members"))
+        .order_by("-named_year", "name", "pk")  # Meta.ordering does not apply to GROUP BY queries
+    )
+
+
+def studio_detail(user, pk):
+    studio = get_scoped_object_or_404(
+        user, Studio.objects.select_related("unit", "unit__recommending_union", "leader"), pk=pk
+    )
+    return studio
+
+
+def studio_members(studio):
+    return Member.objects.filter(studio=studio).order_by("role", "name", "pk")
+
+
+def studio_counts(user):
+    """Counts by state for the dashboard, in one query."""
+    return scoped(user, Studio.objects).aggregate(
+        titled=Count("pk", filter=Q(status__in=TITLED_STATES)),
+        rectifying=Count("pk", filter=Q(status=StudioStatus.RECTIFYING)),
+        ended=Count("pk", filter=Q(status__in=[StudioStatus.CANCELLED, StudioStatus.DELISTED])),
+    )
+
+
+def member_count(user):
+    return scoped(user, Member.objects).count()
+
+
+def leader_list(user):
+    return scoped(user, Leader.objects).select_related("unit")

@@ -1,0 +1,35 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def root(db):
+    return factories.municipal_union()
+
+
+@pytest.fixture
+def login(client):
+    """Logs `user` into the test client and returns the client."""
+    def _login(user):
+        client.force_login(user)
+        return client
+    return _login
+
+
+# .ci/run sets FAIL_ON_SKIP for its full run on PostgreSQL, Redis and Chromium:
+# there a skipped test means a missing service or browser, which must fail loudly.
+_skipped = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import os
+
+    if os.environ.get("FAIL_ON_SKIP") and _skipped:
+        print(f"\nFAIL_ON_SKIP: {len(_skipped)} test(s) skipped: " + ", ".join(_skipped))
+        session.exitstatus = 1

@@ -1,0 +1,83 @@
+import pytest
+from django.urls import reverse
+
+from studios.models import StudioStatus
+from tests import factories
+from unions.models import Role
+
+
+@pytest.fixture
+def tree(root):
+    county = factories.county_union("榕城区总工会")
+    other = factories.county_union("普宁市总工会")
+    unit = factories.unit_union(county)
+    factories.StudioFactory(unit=unit)
+    factories.StudioFactory(unit=unit, status=StudioStatus.RECTIFYING)
+    factories.StudioFactory(unit=factories.unit_union(other))
+    factories.StudioFactory(unit=factories.unit_union(other), status=StudioStatus.DELISTED)
+    return {"county": county, "unit": unit}
+
+
+def _cards(client):
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    return {str(c.label): c.value for c in response.context["cards"]}
+
+
+def test_municipal_dashboard_counts_the_whole_city(tree, login):
+    cards = _cards(login(factories.user_with_role(Role.MUNICIPAL_STAFF)))
+    assert cards["在册创新工作室"] == 3
+    assert cards["限期整改"] == 1
+    assert cards["已取消或摘牌"] == 1
+    assert cards["推荐单位"] == 2
+    assert cards["单位工会"] == 3
+
+
+def test_recommending_dashboard_counts_its_area_only(tree, login):
+    cards = _cards(login(factories.user_with_role(Role.RECOMMENDING_STAFF, tree["county"])))
+    assert cards == {"辖区创新工作室": 2, "限期整改": 1, "辖区单位工会": 1}
+
+
+def test_unit_dashboard_counts_its_own_studios(tree, login):
+    factories.MemberFactory.create_batch(2, studio=tree["unit"].studios.first())
+    cards = _cards(login(factories.user_with_role(Role.UNIT_STAFF, tree["unit"])))
+    assert cards == {"本单位创新工作室": 2, "限期整改": 1, "工作室成员": 2}
+
+
+def test_admin_dashboard_counts_accounts(tree, login):
+    admin = factories.user_with_role(Role.ADMIN)
+    cards = _cards(login(admin))
+    assert cards["有效账号"] == 1
+
+
+def test_expert_dashboard_has_an_empty_state(tree, login):
+    html = login(factories.user_with_role(Role.EXPERT)).get(reverse("dashboard")).content.decode()
+    assert "您当前没有待处理的评审任务" in html
+
+
+@pytest.mark.parametrize("role,menu,absent", [
+    (Role.UNIT_STAFF, ["工作台", "创新工作室"], ["工会组织", "系统管理"]),
+    (Role.RECOMMENDING_STAFF, ["工作台", "创新工作室", "工会组织"], ["系统管理"]),
+    (Role.MUNICIPAL_STAFF, ["工作台", "创新工作室", "工会组织"], ["系统管理"]),
+    (Role.EXPERT, ["工作台"], ["创新工作室", "工会组织", "系统管理"]),
+    (Role.ADMIN, ["工作台", "创新工作室", "工会组织", "系统管理"], []),
+])
+def test_navigation_by_role(tree, login, role, menu, absent):
+    response = login(factories.user_with_role(role)).get(reverse("dashboard"))
+    labels = [str(i.label) for i in response.context["nav_items"]]
+    assert labels == menu
+    assert not set(absent) & set(labels)
+
+
+def test_dashboard_queries_do_not_grow_with_studios(tree, login, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(factories.user_with_role(Role.MUNICIPAL_STAFF))
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("dashboard"))
+    for _ in range(3):
+        factories.StudioFactory(unit=tree["unit"])
+    with CaptureQueriesContext(connection) as after:
+        client.get(reverse("dashboard"))
+    assert len(before) == len(after)

@@ -1,0 +1,86 @@
+"""Factories for tests: plain objects built through the same services the app uses."""
+import itertools
+
+import factory
+
+from studios.models import HonourKind, Leader, Member, Studio, studio_name_for
+from unions.models import Role, Union, UnionKind, User
+from unions.services import union_create
+
+_seq = itertools.count(1)
+
+PASSWORD = "Xq7-ceshi-mima-2026"
+
+
+def municipal_union():
+    """The root 揭阳市总工会, made once per test database."""
+    root = Union.objects.filter(depth=1).first()
+    return root or union_create(parent=None, name="揭阳市总工会", kind=UnionKind.MUNICIPAL)
+
+
+def county_union(name=None, kind=UnionKind.COUNTY):
+    return union_create(parent=municipal_union(), name=name or f"测试县总工会{next(_seq)}", kind=kind)
+
+
+def unit_union(parent=None, name=None):
+    return union_create(parent=parent or county_union(), name=name or f"测试单位{next(_seq)}工会", kind=UnionKind.UNIT)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.cn")
+    role = Role.UNIT_STAFF
+    union = factory.LazyFunction(unit_union)
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def user_with_role(role, union=None, **kwargs):
+    if union is None:
+        union = {
+            Role.UNIT_STAFF: unit_union,
+            Role.RECOMMENDING_STAFF: county_union,
+            Role.MUNICIPAL_STAFF: municipal_union,
+            Role.ADMIN: municipal_union,
+            Role.EXPERT: municipal_union,
+        }[role]()
+    if role == Role.ADMIN:
+        kwargs.setdefault("is_staff", True)
+    return UserFactory(role=role, union=union, **kwargs)
+
+
+class LeaderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Leader
+
+    name = factory.Sequence(lambda n: f"领衔人{n}")
+    unit = factory.LazyFunction(unit_union)
+    honour = HonourKind.MUNICIPAL_MODEL
+    honour_year = 2020
+
+
+class StudioFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Studio
+
+    unit = factory.LazyFunction(unit_union)
+    leader = factory.SubFactory(LeaderFactory, unit=factory.SelfAttribute("..unit"))
+    name = factory.LazyAttribute(lambda s: studio_name_for(s.leader.name))
+    named_year = 2024
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    studio = factory.SubFactory(StudioFactory)
+    name = factory.Sequence(lambda n: f"成员{n}")

@@ -1,0 +1,126 @@
+"""Scoping (DESIGN.md): a user sees and acts on their own union's subtree only; a foreign object is a 404."""
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from studios.models import Leader, Member, Studio
+from tests import factories
+from unions.models import Role, Union, User
+from unions.scoping import scoped
+
+
+@pytest.fixture
+def world(db):
+    """Two counties, each with one unit holding one studio (with a member) and one account."""
+    county_a = factories.county_union("甲县总工会")
+    county_b = factories.county_union("乙县总工会")
+    unit_a = factories.unit_union(county_a, "甲单位工会")
+    unit_a2 = factories.unit_union(county_a, "甲二单位工会")
+    unit_b = factories.unit_union(county_b, "乙单位工会")
+    member_a = factories.MemberFactory(studio=factories.StudioFactory(unit=unit_a))
+    member_a2 = factories.MemberFactory(studio=factories.StudioFactory(unit=unit_a2))
+    member_b = factories.MemberFactory(studio=factories.StudioFactory(unit=unit_b))
+    return {
+        "county_a": county_a, "county_b": county_b, "unit_a": unit_a, "unit_a2": unit_a2, "unit_b": unit_b,
+        "member_a": member_a, "member_a2": member_a2, "member_b": member_b,
+        "unit_user": factories.user_with_role(Role.UNIT_STAFF, unit_a),
+        "unit_b_user": factories.user_with_role(Role.UNIT_STAFF, unit_b),
+        "county_user": factories.user_with_role(Role.RECOMMENDING_STAFF, county_a),
+        "city_user": factories.user_with_role(Role.MUNICIPAL_STAFF),
+        "expert": factories.user_with_role(Role.EXPERT),
+    }
+
+
+def _owner_union(obj):
+    return {Union: lambda o: o, User: lambda o: o.union, Studio: lambda o: o.unit,
+            Leader: lambda o: o.unit, Member: lambda o: o.studio.unit}[type(obj)](obj)
+
+
+SCOPED_MODELS = [Union, User, Studio, Leader, Member]
+
+
+def test_every_project_model_declares_its_scope():
+    """A new model cannot escape scoping: it must say how it reaches its union."""
+    project_apps = {"unions", "studios", "reviews", "assessments", "subsidies", "core"}
+    models = [m for m in apps.get_models() if m._meta.app_label in project_apps]
+    assert set(models) == set(SCOPED_MODELS)
+    for model in models:
+        assert isinstance(getattr(model, "scope_union_lookup", None), str), model
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS)
+def test_municipal_staff_see_every_object(world, model):
+    assert set(scoped(world["city_user"], model.objects.all())) == set(model.objects.all())
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS)
+def test_county_staff_see_exactly_their_subtree(world, model):
+    county_path = world["county_a"].path
+    visible = set(scoped(world["county_user"], model.objects.all()))
+    expected = {o for o in model.objects.all() if _owner_union(o) and _owner_union(o).path.startswith(county_path)}
+    assert visible == expected
+    assert expected  # the fixture gives every model something in county A
+    assert set(model.objects.all()) - expected  # and something outside it to hide
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS)
+def test_unit_staff_see_only_their_own_union(world, model):
+    visible = set(scoped(world["unit_user"], model.objects.all()))
+    assert visible
+    assert all(_owner_union(o) == world["unit_a"] for o in visible)
+
+
+@pytest.mark.parametrize("model", SCOPED_MODELS)
+def test_experts_and_inactive_users_see_nothing_through_the_tree(world, model):
+    assert not scoped(world["expert"], model.objects.all()).exists()
+    world["county_user"].is_active = False
+    assert not scoped(world["county_user"], model.objects.all()).exists()
+
+
+def _detail_urls(world, side):
+    member = world[f"member_{side}"]
+    return [reverse("studios:detail", args=[member.studio.pk]), reverse("unions:detail", args=[world[f"unit_{side}"].pk])]
+
+
+def test_county_user_gets_404_for_another_countys_objects(world, login):
+    client = login(world["county_user"])
+    for url in _detail_urls(world, "b") + [reverse("unions:detail", args=[world["county_b"].pk])]:
+        assert client.get(url).status_code == 404, url
+    for url in _detail_urls(world, "a") + [reverse("unions:detail", args=[world["county_a"].pk])]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_unit_user_gets_404_for_a_sibling_unit_in_the_same_county(world, login):
+    client = login(world["unit_user"])
+    for url in _detail_urls(world, "a2") + [reverse("unions:detail", args=[world["county_a"].pk])]:
+        assert client.get(url).status_code == 404, url
+    assert client.get(reverse("studios:detail", args=[world["member_a"].studio.pk])).status_code == 200
+
+
+def test_municipal_staff_open_every_detail_page(world, login):
+    client = login(world["city_user"])
+    for side in ("a", "a2", "b"):
+        for url in _detail_urls(world, side):
+            assert client.get(url).status_code == 200, url
+
+
+def test_lists_show_only_the_users_part_of_the_tree(world, login):
+    client = login(world["county_user"])
+    studios = client.get(reverse("studios:list")).context["page"].object_list
+    assert {s.unit for s in studios} == {world["unit_a"], world["unit_a2"]}
+    unions = client.get(reverse("unions:list")).context["page"].object_list
+    assert set(unions) == {world["county_a"], world["unit_a"], world["unit_a2"]}
+
+
+def test_filtering_by_a_foreign_union_shows_nothing(world, login):
+    client = login(world["county_user"])
+    response = client.get(reverse("studios:list"), {"within": world["unit_b"].pk})
+    assert list(response.context["page"].object_list) == []
+    response = client.get(reverse("unions:list"), {"within": world["county_b"].pk})
+    assert list(response.context["page"].object_list) == []
+
+
+def test_anonymous_users_are_sent_to_login(world, client):
+    for url in [reverse("dashboard"), reverse("studios:list"), reverse("unions:list")] + _detail_urls(world, "a"):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), url
