@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from core.paging import paginate
+from core.lists import render_list
 
 from . import selectors
 from .filters import StudioFilter
@@ -10,9 +10,7 @@ from .filters import StudioFilter
 @login_required
 def studio_list(request):
     filterset = StudioFilter(request.GET, queryset=selectors.studio_list(request.user), user=request.user)
-    page = paginate(request, filterset.qs)
-    template = "studios/_studio_table.html" if request.htmx else "studios/studio_list.html"
-    return render(request, template, {"filter": filterset, "page": page})
+    return render_list(request, filterset, "studios/studio_list.html", "studios/_studio_table.html")
 
 
 @login_required

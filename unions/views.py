@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from core.paging import paginate
+from core.lists import render_list
 from studios.selectors import studio_list
 
 from . import selectors
@@ -15,9 +15,7 @@ PREVIEW_ROWS = 20
 @login_required
 def union_list(request):
     filterset = UnionFilter(request.GET, queryset=selectors.union_list(request.user))
-    page = paginate(request, filterset.qs)
-    template = "unions/_union_table.html" if request.htmx else "unions/union_list.html"
-    return render(request, template, {"filter": filterset, "page": page})
+    return render_list(request, filterset, "unions/union_list.html", "unions/_union_table.html")
 
 
 @login_required

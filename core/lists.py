@@ -1,0 +1,16 @@
+"""List pages: one filtered, paginated page, or just its table when htmx asks for it."""
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+
+def paginate(request, queryset, per_page=None):
+    """One page of `queryset` for ?page=N; a bad or too large N gives the nearest valid page."""
+    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def render_list(request, filterset, template, table_template):
+    """The whole page, or only the results table for an in-place (htmx) update."""
+    context = {"filter": filterset, "page": paginate(request, filterset.qs)}
+    return render(request, table_template if request.htmx else template, context)
