@@ -71,3 +71,9 @@ def test_chinese_is_the_default(client, user):
     html = client.get(reverse("dashboard")).content.decode()
     assert '<html lang="zh-hans">' in html
     assert "工作台" in html and "退出登录" in html
+
+
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client, user):
+    client.force_login(user)
+    html = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html
