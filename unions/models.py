@@ -137,7 +137,7 @@ def role_union_error(role, union, is_superuser=False):
         return None if is_superuser else _("请选择所属工会：每个账号都属于一个工会。")
     allowed = ROLE_UNION_KINDS.get(role, frozenset())
     if union.kind not in allowed:
-        kinds = "、".join(str(UnionKind(k).label) for k in UnionKind if k in allowed)
+        kinds = _("、").join(str(UnionKind(k).label) for k in UnionKind if k in allowed)
         return _("角色“%(role)s”的账号只能属于%(kinds)s，“%(union)s”是%(kind)s。") % {
             "role": Role(role).label,
             "kinds": kinds,

@@ -8,7 +8,8 @@ from .models import RECOMMENDING_KINDS, Union, UnionKind, User
 from .scoping import get_scoped_object_or_404, scoped
 
 
-def _count_of(model, fk):
+def count_of(model, fk):
+    """An annotation counting `model` rows whose `fk` points at the outer row (a subquery, no join fan-out)."""
     counts = model.objects.filter(**{fk: OuterRef("pk")}).order_by().values(fk).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
@@ -18,7 +19,7 @@ def union_list(user):
     return (
         scoped(user, Union.objects)
         .select_related("recommending_union")
-        .annotate(studio_count=_count_of(Studio, "unit"), user_count=_count_of(User, "union"))
+        .annotate(studio_count=count_of(Studio, "unit"), user_count=count_of(User, "union"))
         .order_by("path")
     )
 

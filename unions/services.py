@@ -19,7 +19,7 @@ def _parent_error(kind, parent):
             return _("组织树已有根节点（市总工会），不能再建第二个。")
         return None
     if parent is None or parent.kind not in allowed:
-        kinds = "、".join(str(UnionKind(k).label) for k in UnionKind if k in allowed)
+        kinds = _("、").join(str(UnionKind(k).label) for k in UnionKind if k in allowed)
         return _("%(kind)s的上级工会必须是%(kinds)s。") % {"kind": UnionKind(kind).label, "kinds": kinds}
     return None
 

@@ -58,7 +58,7 @@ def test_wrong_password_shows_a_chinese_error(demo, page, screenshot):
 def test_studio_list_filters_in_place(demo, page, screenshot):
     _log_in(page, "city", DEMO_PASSWORD)
     page.wait_for_url("**/")
-    page.get_by_role("link", name="创新工作室").first.click()
+    page.locator("nav.main-nav").get_by_role("link", name="创新工作室", exact=True).click()
     page.wait_for_url("**/studios/")
     rows_before = page.locator("table.table tbody tr").count()
     assert rows_before > 1

@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import Leader, Member, Studio
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    extra = 0
+    fields = ["name", "role", "job_title", "joined_on"]
+
+
+@admin.register(Studio)
+class StudioAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "recommending_union", "leader", "status", "named_year", "member_count"]
+    list_filter = ["status", "named_year", ("unit__recommending_union", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "leader__name", "unit__name"]
+    list_select_related = ["unit", "unit__recommending_union", "leader"]
+    autocomplete_fields = ["unit", "leader"]
+    inlines = [MemberInline]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description=_("推荐单位"), ordering="unit__recommending_union__path")
+    def recommending_union(self, obj):
+        return obj.unit.recommending_union
+
+    @admin.display(description=_("成员数"), ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count
+
+
+@admin.register(Leader)
+class LeaderAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "honour", "honour_year", "job_title"]
+    list_filter = ["honour"]
+    search_fields = ["name", "unit__name"]
+    list_select_related = ["unit"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "studio", "role", "job_title"]
+    list_filter = ["role"]
+    search_fields = ["name", "studio__name"]
+    list_select_related = ["studio"]
+    autocomplete_fields = ["studio"]
