@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "reviews",
     "assessments",
     "subsidies",
+    "rules",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,8 @@
 
 Every model that holds union data names, in `scope_union_lookup`, the path from
 itself to the union that owns it ("" for a Union itself, "union" for a User,
-"unit" for a Studio, "studio__unit" for a Member). A user then sees:
+"unit" for a Studio, "studio__unit" for a Member; None for data no union owns,
+such as the rule set). A user then sees:
 
 - municipal staff and system administrators: everything;
 - recommending-union and unit-union staff: objects owned by a union in their
@@ -36,8 +37,14 @@ def union_scope_q(user, lookup):
 
 
 def scoped(user, queryset):
-    """`queryset` narrowed to what `user` may see; the model declares `scope_union_lookup`."""
-    return queryset.filter(union_scope_q(user, queryset.model.scope_union_lookup))
+    """`queryset` narrowed to what `user` may see; the model declares `scope_union_lookup`.
+
+    A lookup of None marks data no union owns (the rule set): every signed-in user may read it.
+    """
+    lookup = queryset.model.scope_union_lookup
+    if lookup is None:
+        return queryset if user.is_authenticated and user.is_active else queryset.none()
+    return queryset.filter(union_scope_q(user, lookup))
 
 
 def get_scoped_object_or_404(user, queryset, **lookup):

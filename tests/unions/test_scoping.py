@@ -3,6 +3,7 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
+from rules.models import RuleSet, ScoringCriterion
 from studios.models import Leader, Member, Studio
 from tests import factories
 from unions.models import Role, Union, User
@@ -39,13 +40,27 @@ def _owner_union(obj):
 SCOPED_MODELS = [Union, User, Studio, Leader, Member]
 
 
+UNOWNED_MODELS = [RuleSet, ScoringCriterion]  # the rules are the same for every union
+
+
 def test_every_project_model_declares_its_scope():
-    """A new model cannot escape scoping: it must say how it reaches its union."""
-    project_apps = {"unions", "studios", "reviews", "assessments", "subsidies", "core"}
+    """A new model cannot escape scoping: it must say how it reaches its union (or that none owns it)."""
+    project_apps = {"unions", "studios", "reviews", "assessments", "subsidies", "core", "rules"}
     models = [m for m in apps.get_models() if m._meta.app_label in project_apps]
-    assert set(models) == set(SCOPED_MODELS)
-    for model in models:
-        assert isinstance(getattr(model, "scope_union_lookup", None), str), model
+    assert set(models) == set(SCOPED_MODELS) | set(UNOWNED_MODELS)
+    for model in SCOPED_MODELS:
+        assert isinstance(model.scope_union_lookup, str), model
+    for model in UNOWNED_MODELS:
+        assert "scope_union_lookup" in vars(model) and model.scope_union_lookup is None, model
+
+
+@pytest.mark.parametrize("model", UNOWNED_MODELS)
+def test_unowned_data_is_readable_by_every_signed_in_user_only(world, model):
+    assert model.objects.exists()
+    for key in ("unit_user", "county_user", "city_user", "expert"):
+        assert set(scoped(world[key], model.objects.all())) == set(model.objects.all())
+    world["expert"].is_active = False
+    assert not scoped(world["expert"], model.objects.all()).exists()
 
 
 @pytest.mark.parametrize("model", SCOPED_MODELS)
