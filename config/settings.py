@@ -143,6 +143,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="揭阳市总工会创新工作室系统 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails point here.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Production hardening: on whenever DEBUG is off; HTTPS parts can be turned off
 # behind a TLS-terminating proxy that is configured otherwise.

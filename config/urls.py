@@ -11,6 +11,9 @@ admin.site.index_title = "系统管理"
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("inbox/", core_views.inbox, name="inbox"),
+    path("inbox/<int:pk>/open/", core_views.inbox_open, name="inbox_open"),
+    path("inbox/read-all/", core_views.inbox_read_all, name="inbox_read_all"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),

@@ -2,16 +2,18 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from . import notifications
 from .dashboard import cards_for
 from .health import broker_state, database_state
-from .tasks import send_email
+from .lists import paginate
 
 
 @login_required
@@ -38,11 +40,36 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         user = form.user
         when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
         # Tell the owner, so a change they did not make is noticed.
-        send_email.delay_on_commit(
-            _("【创新工作室系统】密码已修改"),
+        notifications.notify(
+            [user],
+            _("密码已修改"),
             _("%(name)s：您的账号 %(username)s 的密码已于 %(when)s 修改。如非本人操作，请立即联系系统管理员。")
             % {"name": user.display_name, "username": user.username, "when": when},
-            [user.email],
         )
         messages.success(self.request, _("密码已修改。"))
         return response
+
+
+@login_required
+def inbox(request):
+    page = paginate(request, notifications.inbox(request.user))
+    return render(request, "core/_inbox_list.html" if request.htmx else "core/inbox.html", {"page": page})
+
+
+@require_POST
+@login_required
+def inbox_open(request, pk):
+    """Marks a message read and follows its link (only a link inside this site)."""
+    message = get_object_or_404(notifications.inbox(request.user), pk=pk)
+    notifications.mark_read(request.user, pk)
+    if message.url and url_has_allowed_host_and_scheme(message.url, allowed_hosts={request.get_host()}):
+        return redirect(message.url)
+    return redirect("inbox")
+
+
+@require_POST
+@login_required
+def inbox_read_all(request):
+    count = notifications.mark_read(request.user)
+    messages.success(request, _("已将 %(n)d 条消息标为已读。") % {"n": count})
+    return redirect("inbox")

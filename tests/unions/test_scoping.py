@@ -3,6 +3,9 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
+from core.history import log_transition
+from core.models import Notification, TransitionLog
+from core.notifications import notify
 from rules.models import RuleSet, ScoringCriterion
 from studios.models import Leader, Member, Studio
 from tests import factories
@@ -21,23 +24,29 @@ def world(db):
     member_a = factories.MemberFactory(studio=factories.StudioFactory(unit=unit_a))
     member_a2 = factories.MemberFactory(studio=factories.StudioFactory(unit=unit_a2))
     member_b = factories.MemberFactory(studio=factories.StudioFactory(unit=unit_b))
-    return {
-        "county_a": county_a, "county_b": county_b, "unit_a": unit_a, "unit_a2": unit_a2, "unit_b": unit_b,
-        "member_a": member_a, "member_a2": member_a2, "member_b": member_b,
+    users = {
         "unit_user": factories.user_with_role(Role.UNIT_STAFF, unit_a),
         "unit_b_user": factories.user_with_role(Role.UNIT_STAFF, unit_b),
         "county_user": factories.user_with_role(Role.RECOMMENDING_STAFF, county_a),
         "city_user": factories.user_with_role(Role.MUNICIPAL_STAFF),
         "expert": factories.user_with_role(Role.EXPERT),
     }
+    for member in (member_a, member_a2, member_b):
+        log_transition(member.studio, union=member.studio.unit, transition="t", label="测试", source="a", target="b")
+    notify(User.objects.all(), "测试消息")
+    return {
+        "county_a": county_a, "county_b": county_b, "unit_a": unit_a, "unit_a2": unit_a2, "unit_b": unit_b,
+        "member_a": member_a, "member_a2": member_a2, "member_b": member_b, **users,
+    }
 
 
 def _owner_union(obj):
     return {Union: lambda o: o, User: lambda o: o.union, Studio: lambda o: o.unit,
-            Leader: lambda o: o.unit, Member: lambda o: o.studio.unit}[type(obj)](obj)
+            Leader: lambda o: o.unit, Member: lambda o: o.studio.unit,
+            TransitionLog: lambda o: o.union, Notification: lambda o: o.recipient.union}[type(obj)](obj)
 
 
-SCOPED_MODELS = [Union, User, Studio, Leader, Member]
+SCOPED_MODELS = [Union, User, Studio, Leader, Member, TransitionLog, Notification]
 
 
 UNOWNED_MODELS = [RuleSet, ScoringCriterion]  # the rules are the same for every union
