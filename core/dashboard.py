@@ -2,8 +2,10 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reviews.selectors import latest_open_round
 from studios.models import StudioStatus
 from studios.selectors import member_count, studio_counts
 from unions.models import Role
@@ -14,7 +16,7 @@ from unions.selectors import active_user_count, union_counts
 @dataclass(frozen=True)
 class Card:
     label: str
-    value: int
+    value: int | str
     url: str
     hint: str = ""
     attention: bool = False  # something that waits for the user
@@ -22,12 +24,29 @@ class Card:
 
 def cards_for(user):
     if sees_whole_tree(user):
-        return _municipal_cards(user)
-    if user.role == Role.RECOMMENDING_STAFF:
-        return _recommending_cards(user)
-    if user.role == Role.UNIT_STAFF:
-        return _unit_cards(user)
-    return []
+        cards = _municipal_cards(user)
+    elif user.role == Role.RECOMMENDING_STAFF:
+        cards = _recommending_cards(user)
+    elif user.role == Role.UNIT_STAFF:
+        cards = _unit_cards(user)
+    else:
+        return []
+    return [*_round_cards(), *cards]
+
+
+def _round_cards():
+    """The running naming round, if any: its phase and the deadline everyone works towards (第六条)."""
+    naming_round = latest_open_round()
+    if naming_round is None:
+        return []
+    deadline = naming_round.current_deadline
+    label = _("%(year)d 年度命名：%(phase)s") % {"year": naming_round.year, "phase": naming_round.get_phase_display()}
+    url = reverse("reviews:round_detail", args=[naming_round.pk])
+    if deadline is None:
+        return [Card(label, naming_round.get_phase_display(), url)]
+    days = (deadline - timezone.localdate()).days
+    value = _("剩 %(n)d 天") % {"n": days} if days >= 0 else _("已逾期 %(n)d 天") % {"n": -days}
+    return [Card(label, value, url, _("本阶段截止：%(d)s") % {"d": f"{deadline:%Y-%m-%d}"}, attention=days <= 3)]
 
 
 def _studio_cards(user, titled_label):

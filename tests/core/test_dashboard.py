@@ -56,11 +56,11 @@ def test_expert_dashboard_has_an_empty_state(tree, login):
 
 
 @pytest.mark.parametrize("role,menu,absent", [
-    (Role.UNIT_STAFF, ["工作台", "创新工作室"], ["工会组织", "系统管理"]),
-    (Role.RECOMMENDING_STAFF, ["工作台", "创新工作室", "工会组织"], ["系统管理"]),
-    (Role.MUNICIPAL_STAFF, ["工作台", "创新工作室", "工会组织"], ["系统管理"]),
-    (Role.EXPERT, ["工作台"], ["创新工作室", "工会组织", "系统管理"]),
-    (Role.ADMIN, ["工作台", "创新工作室", "工会组织", "系统管理"], []),
+    (Role.UNIT_STAFF, ["工作台", "命名批次", "创新工作室"], ["工会组织", "系统管理"]),
+    (Role.RECOMMENDING_STAFF, ["工作台", "命名批次", "创新工作室", "工会组织"], ["系统管理"]),
+    (Role.MUNICIPAL_STAFF, ["工作台", "命名批次", "创新工作室", "工会组织"], ["系统管理"]),
+    (Role.EXPERT, ["工作台", "命名批次"], ["创新工作室", "工会组织", "系统管理"]),
+    (Role.ADMIN, ["工作台", "命名批次", "创新工作室", "工会组织", "系统管理"], []),
 ])
 def test_navigation_by_role(tree, login, role, menu, absent):
     response = login(factories.user_with_role(role)).get(reverse("dashboard"))
@@ -81,3 +81,19 @@ def test_dashboard_queries_do_not_grow_with_studios(tree, login, django_assert_m
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("dashboard"))
     assert len(before) == len(after)
+
+
+def test_dashboards_show_the_running_round_and_days_left(tree, login):
+    import datetime
+
+    from django.utils import timezone
+
+    from reviews import services
+
+    city = factories.user_with_role(Role.MUNICIPAL_STAFF)
+    deadline = timezone.localdate() + datetime.timedelta(days=12)
+    naming_round = services.round_create(city, year=2026, application_deadline=deadline)
+    services.round_advance(city, naming_round, from_phase="draft")
+    for user in (city, factories.user_with_role(Role.UNIT_STAFF, tree["unit"])):
+        cards = _cards(login(user))
+        assert cards["2026 年度命名：申报"] == "剩 12 天"

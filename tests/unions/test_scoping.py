@@ -6,6 +6,8 @@ from django.urls import reverse
 from core.history import log_transition
 from core.models import Notification, TransitionLog
 from core.notifications import notify
+from reviews.models import NamingRound
+from reviews.services import round_create
 from rules.models import RuleSet, ScoringCriterion
 from studios.models import Leader, Member, Studio
 from tests import factories
@@ -34,6 +36,7 @@ def world(db):
     for member in (member_a, member_a2, member_b):
         log_transition(member.studio, union=member.studio.unit, transition="t", label="测试", source="a", target="b")
     notify(User.objects.all(), "测试消息")
+    round_create(users["city_user"], year=2026)
     return {
         "county_a": county_a, "county_b": county_b, "unit_a": unit_a, "unit_a2": unit_a2, "unit_b": unit_b,
         "member_a": member_a, "member_a2": member_a2, "member_b": member_b, **users,
@@ -49,7 +52,7 @@ def _owner_union(obj):
 SCOPED_MODELS = [Union, User, Studio, Leader, Member, TransitionLog, Notification]
 
 
-UNOWNED_MODELS = [RuleSet, ScoringCriterion]  # the rules are the same for every union
+UNOWNED_MODELS = [RuleSet, ScoringCriterion, NamingRound]  # the same for every union
 
 
 def test_every_project_model_declares_its_scope():

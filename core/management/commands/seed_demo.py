@@ -10,10 +10,15 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from studios.models import (
     STUDIO_NAME_SUFFIX, HonourKind, Leader, Member, MemberRole, Studio, StudioStatus, studio_name_for,
 )
+from reviews import services as round_services
+from reviews.models import NamingRound
+from rules.models import RuleSet
+from rules.services import ruleset_create_default
 from unions.models import Role, Union, UnionKind, User
 from unions.services import union_create
 
@@ -107,11 +112,13 @@ class Command(BaseCommand):
     def handle(self, *args, scale=0, verbosity=1, **options):
         if scale < 0:
             raise CommandError("--scale 不能为负数。")
-        self.created = dict.fromkeys(["unions", "accounts", "studios", "members", "synthetic", "synthetic_unions"], 0)
+        self.created = dict.fromkeys(
+            ["unions", "accounts", "studios", "members", "rounds", "synthetic", "synthetic_unions"], 0)
         with transaction.atomic():  # all or nothing: a failed run leaves no half-built tree
             unions = self._union_tree()
             self._accounts(unions)
             self._studios(unions)
+            self._current_round()
             if scale:
                 self._scale(scale)
         if verbosity:
@@ -176,6 +183,22 @@ class Command(BaseCommand):
             )
             self.created["studios"] += 1
             self.created["members"] += len(members)
+
+    def _current_round(self):
+        """This year's round, open for applications, so the naming pages have something real to show."""
+        year = timezone.localdate().year
+        if NamingRound.objects.filter(year=year).exists():
+            return
+        if RuleSet.objects.current() is None:  # e.g. a test database flushed after its migrations
+            ruleset_create_default(published=True)
+        city = User.objects.get(username="city")
+        start = timezone.localdate() - datetime.timedelta(days=10)
+        naming_round = round_services.round_create(
+            city, year=year, notes="演示数据：本年度命名批次。",
+            **round_services.default_deadlines(RuleSet.objects.current(), start))
+        round_services.round_advance(city, naming_round, from_phase=naming_round.phase,
+                                     comment="根据第六条，请各单位工会在截止日前提交申报。")
+        self.created["rounds"] += 1
 
     # --scale: synthetic studios, written in bulk -----------------------------------------------
 
@@ -243,7 +266,7 @@ class Command(BaseCommand):
         c = self.created
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪：新建工会 {c['unions']} 个、账号 {c['accounts']} 个、工作室 {c['studios']} 个、"
-            f"工作室成员 {c['members']} 人。"
+            f"工作室成员 {c['members']} 人、命名批次 {c['rounds']} 个。"
         ))
         if scale:
             total = Studio.objects.filter(name__startswith=SYNTHETIC_LEADER_PREFIX).count()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+urlpatterns = [
+    path("rounds/", views.round_list, name="round_list"),
+    path("rounds/new/", views.round_create, name="round_create"),
+    path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/advance/", views.round_advance, name="round_advance"),
+    path("rounds/<int:pk>/deadlines/", views.round_deadlines, name="round_deadlines"),
+]
