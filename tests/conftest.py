@@ -9,6 +9,15 @@ def root(db):
 
 
 @pytest.fixture
+def published_rules(db):
+    """The published rule set. Its migration row is gone after a transactional test flushed the database."""
+    from rules.models import RuleSet
+    from rules.services import ruleset_create_default
+
+    return RuleSet.objects.current() or ruleset_create_default(published=True)
+
+
+@pytest.fixture
 def login(client):
     """Logs `user` into the test client and returns the client."""
     def _login(user):

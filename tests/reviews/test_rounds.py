@@ -18,7 +18,7 @@ from unions.models import Role
 
 
 @pytest.fixture
-def city(root):
+def city(root, published_rules):
     return factories.user_with_role(Role.MUNICIPAL_STAFF)
 
 
@@ -179,7 +179,7 @@ def test_round_detail_queries_do_not_grow_with_history(city, naming_round, login
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_officers_advancing_at_once_advance_it_once(root):
+def test_two_officers_advancing_at_once_advance_it_once(root, published_rules):
     """Two municipal officers press the button at the same moment: exactly one transition happens."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; .ci/run runs this there")
