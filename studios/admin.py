@@ -1,3 +1,8 @@
+"""Admin for studios, their leaders and members.
+
+The `unit` choices are limited to unit unions by the models' limit_choices_to,
+which the autocomplete widgets and form validation both apply.
+"""
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -35,9 +40,9 @@ class StudioAdmin(admin.ModelAdmin):
 
 @admin.register(Leader)
 class LeaderAdmin(admin.ModelAdmin):
-    list_display = ["name", "unit", "honour", "honour_year", "job_title"]
+    list_display = ["name", "unit", "honour", "honour_year"]
     list_filter = ["honour"]
-    search_fields = ["name", "unit__name"]
+    search_fields = ["name", "unit__name"]  # also serves the leader autocomplete of the studio admin
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
 

@@ -1,6 +1,6 @@
 """Admin for the union tree and accounts. Tree changes go through unions.services."""
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from . import services
 from .models import ALLOWED_PARENT_KINDS, Union, User
 from .selectors import count_of
 
+# Kinds that may have children (municipal, county, direct): the only possible parents.
 PARENT_KINDS = frozenset().union(*ALLOWED_PARENT_KINDS.values())
 EDITABLE_FIELDS = ["name", "contact_person", "contact_phone", "address"]
 
@@ -27,16 +28,16 @@ class UnionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Union
-        fields = ["name", "kind", "parent", "contact_person", "contact_phone", "address"]
+        fields = ["parent", "name", "kind", "contact_person", "contact_phone", "address"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["parent"].initial = Union.objects.get_parent(self.instance)
-        self.fields["parent"].label_from_instance = lambda u: u.indented_name
+        self.fields["parent"].label_from_instance = lambda union: union.indented_name
 
     def clean(self):
-        """Tries the tree change inside a savepoint that is rolled back, so a refusal is a form error."""
+        """Runs the tree change in a savepoint that is rolled back, so the service's refusal is a form error."""
         cleaned = super().clean()
         if self.errors:
             return cleaned
@@ -45,43 +46,57 @@ class UnionAdminForm(forms.ModelForm):
                 self.apply(cleaned)
                 transaction.set_rollback(True)
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages_)
+            for field, errors in error.update_error_dict({}).items():
+                # Errors on the model's own fields (e.g. a duplicate name) are found again
+                # by the ModelForm's model validation; adding them here would show them twice.
+                if field == "parent":
+                    self.add_error("parent", errors)
+                elif field not in self.fields:
+                    self.add_error(None, errors)
         return cleaned
 
     def apply(self, cleaned):
-        fields = {f: cleaned.get(f, "") for f in EDITABLE_FIELDS}
+        """Creates, or edits and moves, the union through unions.services; returns it."""
+        fields = {name: cleaned.get(name, "") for name in EDITABLE_FIELDS}
+        parent = cleaned.get("parent")
         if self.instance.pk is None:
-            return services.union_create(parent=cleaned.get("parent"), kind=cleaned["kind"], **fields)
+            return services.union_create(parent=parent, kind=cleaned["kind"], **fields)
         union = services.union_update(Union.objects.get(pk=self.instance.pk), **fields)
-        if cleaned.get("parent") != Union.objects.get_parent(union):
-            if cleaned.get("parent") is None:
+        if parent != Union.objects.get_parent(union):
+            if parent is None:
                 raise ValidationError({"parent": _("只有市总工会可以没有上级工会。")})
-            union = services.union_move(union, cleaned["parent"])
+            union = services.union_move(union, parent)
         return union
 
 
 @admin.register(Union)
 class UnionAdmin(admin.ModelAdmin):
     form = UnionAdminForm
-    list_display = ["tree_name", "kind", "recommending_union", "numchild", "user_count", "studio_count"]
+    fields = ["parent", "name", "kind", "contact_person", "contact_phone", "address"]
+    list_display = ["tree_name", "kind", "recommending_union", "child_count", "user_count", "studio_count"]
     list_filter = ["kind", ("recommending_union", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name"]
+    search_fields = ["name"]  # also serves the union autocompletes of the account and studio admins
     list_select_related = ["recommending_union"]
     ordering = ["path"]
     list_per_page = 50
 
     def get_queryset(self, request):
+        # Subquery counts: no join fan-out and no query per row.
         return super().get_queryset(request).annotate(
-            user_count=count_of(User, "union"), studio_count=count_of(Studio, "unit"))
+            user_count=count_of(User, "union"), studio_count=count_of(Studio, "unit")
+        )
 
     def get_readonly_fields(self, request, obj=None):
-        # Changing the kind would break the shape of the tree (ALLOWED_PARENT_KINDS).
+        # Changing the kind of an existing union would break the shape of the tree (ALLOWED_PARENT_KINDS).
         return ["kind"] if obj else []
 
     @admin.display(description=_("名称"), ordering="path")
     def tree_name(self, obj):
         return obj.indented_name
+
+    @admin.display(description=_("下级工会数"), ordering="numchild")
+    def child_count(self, obj):
+        return obj.numchild
 
     @admin.display(description=_("账号数"), ordering="user_count")
     def user_count(self, obj):
@@ -92,15 +107,15 @@ class UnionAdmin(admin.ModelAdmin):
         return obj.studio_count
 
     def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            saved = form.apply(form.cleaned_data)
-        obj.pk = saved.pk
+        saved = form.apply(form.cleaned_data)
+        obj.pk = saved.pk  # the admin redirects and logs using `obj`
         form.instance = saved
 
     def save_related(self, request, form, formsets, change):
-        """The form has no many-to-many fields; the services saved everything."""
+        """Nothing left to save: the services wrote the union and the form has no relations."""
 
     def get_deleted_objects(self, objs, request):
+        """Adds the services' reasons to Django's protected list, so the delete page refuses with them."""
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         blockers = [reason for union in objs for reason in services.deletion_blockers(union)]
         return deleted, model_count, perms_needed, [*blockers, *protected]
@@ -109,26 +124,38 @@ class UnionAdmin(admin.ModelAdmin):
         services.union_delete(obj)
 
     def delete_queryset(self, request, queryset):
-        # Leaves first, so that a parent whose children are also being deleted is empty by then.
-        for union in queryset.order_by("-depth"):
+        for union in queryset:
             services.union_delete(union)
 
 
 class UserCreateForm(UserCreationForm):
+    # Role and union are on the form so that the model's clean() (role_union_error) checks them.
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ["username", "full_name", "role", "union", "email"]
+        fields = ["username", "full_name", "email", "role", "union"]
+
+
+class UnionKindFilter(admin.ChoicesFieldListFilter):
+    """Filters accounts by the kind of their union; the plain field title would just say 类别."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("工会类别")
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     add_form = UserCreateForm
+    # Django's own add template only adds an English hint and the usable-password
+    # script, which this form has no field for; the fieldset description replaces the hint.
+    add_form_template = None
     list_display = ["username", "full_name", "role", "union", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "union__kind"]
+    list_filter = ["role", "is_active", ("union__kind", UnionKindFilter)]
     search_fields = ["username", "full_name", "email", "union__name"]
     list_select_related = ["union"]
     autocomplete_fields = ["union"]
     ordering = ["username"]
+    readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("个人信息"), {"fields": ["full_name", "email", "phone", "title"]}),
@@ -137,12 +164,9 @@ class UserAdmin(DjangoUserAdmin):
         (_("重要日期"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": [
-            "username", "full_name", "email", "role", "union", "password1", "password2"]}),
+        (None, {
+            "classes": ["wide"],
+            "description": _("先填写用户名、姓名、角色、所属工会和密码；创建后可以再补充手机号、职务和权限。"),
+            "fields": ["username", "full_name", "email", "role", "union", "password1", "password2"],
+        }),
     ]
-    readonly_fields = ["last_login", "date_joined"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "is_active" in form.changed_data and not obj.is_active:
-            messages.info(request, _("账号“%(name)s”已停用，不能再登录。") % {"name": obj.display_name})

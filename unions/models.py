@@ -46,7 +46,9 @@ class Union(MP_Node):
         verbose_name=_("推荐单位"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # Derived data: a county or direct union points at itself, and union_delete
+        # only deletes a union without children, so nothing else can point at it.
+        on_delete=models.SET_NULL,
         related_name="recommended_unions",
         editable=False,
     )

@@ -130,3 +130,9 @@ def test_passwords_need_ten_characters_and_django_validators(password, ok):
     else:
         with pytest.raises(ValidationError):
             validate_password(password)
+
+
+def test_an_empty_county_can_be_deleted_though_it_recommends_itself(root):
+    county = factories.county_union()
+    union_delete(county)
+    assert not Union.objects.filter(pk=county.pk).exists()
