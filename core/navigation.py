@@ -19,6 +19,7 @@ def menu_for(user, current_path):
     entries = [(_("工作台"), reverse("dashboard"), True), (_("命名批次"), reverse("reviews:round_list"), False)]
     works_with_studios = sees_whole_tree(user) or user.role in (Role.UNIT_STAFF, Role.RECOMMENDING_STAFF)
     if works_with_studios:
+        entries.append((_("申报"), reverse("reviews:application_list"), False))
         entries.append((_("创新工作室"), reverse("studios:list"), False))
     if sees_whole_tree(user) or user.role == Role.RECOMMENDING_STAFF:
         entries.append((_("工会组织"), reverse("unions:list"), False))

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import NamingRound, RoundPhase
+from .models import Application, ApplicationStatus, NamingRound, ResultKind, ResultLevel, RoundPhase, SystemKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -36,3 +36,68 @@ class RoundAdvanceForm(forms.Form):
     from_phase = forms.ChoiceField(choices=RoundPhase.choices, widget=forms.HiddenInput)
     comment = forms.CharField(label=_("说明（记入流转记录）"), required=False, max_length=1000,
                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ApplicationForm(forms.ModelForm):
+    """Every condition of 第五条 in one form; saving keeps it as a draft until it is submitted."""
+
+    systems = forms.MultipleChoiceField(label=_("已建立的制度"), required=False, choices=SystemKind.choices,
+                                        widget=forms.CheckboxSelectMultiple, help_text=_("第五条(四)"))
+
+    class Meta:
+        model = Application
+        fields = ["leader_name", "leader_gender", "leader_job_title", "leader_honour", "leader_honour_year",
+                  "leader_honour_body", "founded_on", "organisation", "venue_address", "venue_area", "equipment",
+                  "has_plaque", "annual_plan", "systems", "systems_posted", "training", "funding", "demonstration",
+                  "lower_naming", "lower_naming_date", "lower_naming_body", "not_rnd_declaration"]
+        widgets = {
+            "founded_on": DATE, "lower_naming_date": DATE,
+            **{f: forms.Textarea(attrs={"rows": 3}) for f in
+               ["organisation", "equipment", "annual_plan", "training", "funding", "demonstration"]},
+        }
+
+    # The sections of the form, each with the article it answers.
+    SECTIONS = [
+        (_("第五条(一) 领衔人与工作团队"), ["leader_name", "leader_gender", "leader_job_title", "leader_honour",
+                                      "leader_honour_year", "leader_honour_body", "founded_on", "organisation"]),
+        (_("第五条(二) 工作平台"), ["venue_address", "venue_area", "equipment", "has_plaque"]),
+        (_("第五条(三)(四) 计划目标与工作制度"), ["annual_plan", "systems", "systems_posted"]),
+        (_("第五条(五)(六) 培养机制与经费保障"), ["training", "funding"]),
+        (_("第五条(八) 示范效应"), ["demonstration"]),
+        (_("第五条 下级命名情况"), ["lower_naming", "lower_naming_date", "lower_naming_body"]),
+        (_("第五条(九) 声明"), ["not_rnd_declaration"]),
+    ]
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    role = forms.CharField(label=_("团队分工"), max_length=50, required=False)
+    job_title = forms.CharField(label=_("职务/岗位"), max_length=100, required=False)
+
+
+class ResultForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    # A blank first choice, so an untouched extra row stays empty and is ignored.
+    kind = forms.ChoiceField(label=_("类别"), choices=[("", "—"), *ResultKind.choices])
+    title = forms.CharField(label=_("成果名称"), max_length=200)
+    patent_number = forms.CharField(label=_("专利号"), max_length=50, required=False)
+    level = forms.ChoiceField(label=_("认可级别"), choices=[("", "—"), *ResultLevel.choices], required=False)
+    issuing_body = forms.CharField(label=_("认可或授予机关"), max_length=100, required=False)
+
+
+MemberFormSet = forms.formset_factory(MemberForm, extra=2, can_delete=True, max_num=50, validate_max=True)
+ResultFormSet = forms.formset_factory(ResultForm, extra=2, can_delete=True, max_num=50, validate_max=True)
+
+
+def filled_rows(formset):
+    """The rows the user filled in and did not mark for deletion."""
+    return [{k: v for k, v in f.cleaned_data.items() if k != "DELETE"} for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+class ActionForm(forms.Form):
+    from_status = forms.ChoiceField(choices=ApplicationStatus.choices, widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

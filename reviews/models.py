@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from studios.models import HonourKind, studio_name_for
+
 
 class RoundPhase(models.TextChoices):
     DRAFT = "draft", _("筹备中")
@@ -62,7 +64,7 @@ class NamingRound(ConcurrentTransitionMixin, models.Model):
         constraints = [models.UniqueConstraint(fields=["year", "level"], name="one_round_per_year_and_level")]
 
     def __str__(self):
-        return _("%(year)d 年度%(level)s劳模和工匠人才创新工作室命名") % {
+        return str(_("%(year)d 年度%(level)s劳模和工匠人才创新工作室命名")) % {
             "year": self.year, "level": self.get_level_display()}
 
     @property
@@ -108,3 +110,205 @@ class NamingRound(ConcurrentTransitionMixin, models.Model):
     @transition(field=phase, source=RoundPhase.PUBLICITY, target=RoundPhase.CONCLUDED)
     def conclude(self):
         """公示结束，发布命名决定（第六条）。"""
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交，待初审")
+    RETURNED = "returned", _("退回修改")
+    RECOMMENDED = "recommended", _("已推荐，待市总审核")
+    ACCEPTED = "accepted", _("审核通过")
+    UNDER_REVIEW = "under_review", _("专家评审中")
+    SCORED = "scored", _("评审完成")
+    SHORTLISTED = "shortlisted", _("拟命名")
+    NOT_SELECTED = "not_selected", _("未入选")
+    IN_PUBLICITY = "in_publicity", _("公示中")
+    APPROVED = "approved", _("公示通过")
+    NAMED = "named", _("已命名")
+    REJECTED = "rejected", _("未通过")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+# States in which the unit union may still edit the application.
+EDITABLE_STATES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.RETURNED})
+# States that end an application.
+FINAL_STATES = frozenset({ApplicationStatus.NAMED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN,
+                          ApplicationStatus.NOT_SELECTED})
+# The unit may withdraw up to the collective decision (DESIGN.md).
+WITHDRAWABLE_STATES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED,
+                                 ApplicationStatus.RECOMMENDED, ApplicationStatus.ACCEPTED,
+                                 ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SCORED})
+
+
+class LowerNaming(models.TextChoices):
+    """第五条: 原则上从下列已命名的工作室中产生."""
+
+    NONE = "", _("无")
+    COUNTY_STUDIO = "county_studio", _("县（市、区）级劳模和工匠人才创新工作室")
+    HIGH_SKILL = "high_skill", _("高技能人才工作室")
+    WORKER_INNOVATION = "worker_innovation", _("职工创新工作室")
+    WOMEN_INNOVATION = "women_innovation", _("女职工创新工作室")
+
+
+class SystemKind(models.TextChoices):
+    """第五条(四): the systems a studio must have in force."""
+
+    ACTIVITY = "activity", _("活动开展")
+    STUDY = "study", _("学习研究")
+    TACKLING = "tackling", _("技术攻关")
+    TRANSFER = "transfer", _("成果转化")
+    REWARD = "reward", _("评估奖励")
+    MANAGEMENT = "management", _("内部管理")
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    """申报书: one unit union's application for one studio in one round, covering every condition of 第五条."""
+
+    naming_round = models.ForeignKey(NamingRound, verbose_name=_("命名批次"), on_delete=models.PROTECT,
+                                     related_name="applications")
+    unit = models.ForeignKey("unions.Union", verbose_name=_("申报单位工会"), on_delete=models.PROTECT,
+                             related_name="applications")
+    status = FSMField(_("状态"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT,
+                      protected=True, db_index=True)
+
+    # 第五条(一): the leader and the team
+    leader_name = models.CharField(_("领衔人姓名"), max_length=50)
+    leader_gender = models.CharField(_("性别"), max_length=8, choices=[("male", _("男")), ("female", _("女"))],
+                                     blank=True)
+    leader_job_title = models.CharField(_("领衔人职务/岗位"), max_length=100, blank=True)
+    leader_honour = models.CharField(_("领衔人荣誉称号"), max_length=32, blank=True,
+                                     choices=[("", _("无")), *HonourKind.choices])
+    leader_honour_year = models.PositiveSmallIntegerField(_("获评年份"), null=True, blank=True,
+                                                          validators=[MinValueValidator(1950), MaxValueValidator(2100)])
+    leader_honour_body = models.CharField(_("授予机关"), max_length=100, blank=True)
+    founded_on = models.DateField(_("团队组建日期"), null=True, blank=True,
+                                  help_text=_("第五条(一)：有效运行两年以上"))
+    organisation = models.TextField(_("组织机构与分工"), blank=True)
+    # 第五条(二): the platform
+    venue_address = models.CharField(_("活动场所地址"), max_length=200, blank=True)
+    venue_area = models.DecimalField(_("场所面积（平方米）"), max_digits=8, decimal_places=1, null=True, blank=True,
+                                     validators=[MinValueValidator(0)])
+    equipment = models.TextField(_("设备设施"), blank=True)
+    has_plaque = models.BooleanField(_("已挂工作室牌匾"), default=False)
+    # 第五条(三)
+    annual_plan = models.TextField(_("年度工作方案或项目推进计划"), blank=True)
+    # 第五条(四)
+    systems = models.JSONField(_("已建立的制度"), default=list, blank=True)
+    systems_posted = models.BooleanField(_("制度已张贴上墙"), default=False)
+    # 第五条(五)
+    training = models.TextField(_("培训交流活动"), blank=True,
+                                help_text=_("线上线下培训、对外技术交流协作、导师带徒、技能竞赛等"))
+    # 第五条(六)
+    funding = models.TextField(_("经费来源"), blank=True, help_text=_("如成立发展基金、所在企业提供资金支持"))
+    # 第五条(八)
+    demonstration = models.TextField(_("示范效应"), blank=True)
+    # 第五条: 原则上从已命名的下级工作室中产生
+    lower_naming = models.CharField(_("已获下级命名"), max_length=24, choices=LowerNaming.choices, blank=True)
+    lower_naming_date = models.DateField(_("下级命名日期"), null=True, blank=True)
+    lower_naming_body = models.CharField(_("下级命名机关"), max_length=100, blank=True)
+    # 第五条(九)
+    not_rnd_declaration = models.BooleanField(
+        _("本工作室不是企事业单位原有建制的研发机构或班组"), default=False, help_text=_("第五条(九)"))
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+
+    scope_union_lookup = "unit"
+
+    class Meta:
+        verbose_name = _("申报书")
+        verbose_name_plural = _("申报书")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.studio_name or str(_("（未填写领衔人的申报）"))
+
+    @property
+    def studio_name(self):
+        """The name 第六条 will give the studio: 领衔人姓名+劳模和工匠人才创新工作室."""
+        return studio_name_for(self.leader_name) if self.leader_name else ""
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE_STATES
+
+    # Transitions: guards only; reviews.services does the work and checks the role and the phase.
+    @transition(field=status, source=[ApplicationStatus.DRAFT, ApplicationStatus.RETURNED],
+                target=ApplicationStatus.SUBMITTED)
+    def submit(self):
+        """单位工会提交（或修改后重新提交）申报（第六条）。"""
+
+    @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.RETURNED)
+    def return_for_revision(self):
+        """初审：退回单位工会修改。"""
+
+    @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.RECOMMENDED)
+    def recommend(self):
+        """初审通过，向市总工会推荐（第六条）。"""
+
+    @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.REJECTED)
+    def reject_preliminary(self):
+        """初审不予推荐。"""
+
+    @transition(field=status, source=list(WITHDRAWABLE_STATES), target=ApplicationStatus.WITHDRAWN)
+    def withdraw(self):
+        """单位工会在集体研究前撤回申报。"""
+
+
+class ResultLevel(models.TextChoices):
+    COUNTY = "county", _("县级")
+    MUNICIPAL = "municipal", _("市级")
+    PROVINCIAL = "provincial", _("省级")
+    NATIONAL = "national", _("国家级")
+
+
+class ResultKind(models.TextChoices):
+    PATENT = "patent", _("国家专利")
+    RECOGNITION = "recognition", _("县级以上部门认可")
+    METHOD = "method", _("先进操作（工作）法")
+
+
+class ApplicationResult(models.Model):
+    """第五条(七): an innovation result, counted per year."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="results",
+                                     verbose_name=_("申报书"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    kind = models.CharField(_("类别"), max_length=16, choices=ResultKind.choices)
+    title = models.CharField(_("成果名称"), max_length=200)
+    patent_number = models.CharField(_("专利号"), max_length=50, blank=True)
+    level = models.CharField(_("认可级别"), max_length=16, choices=ResultLevel.choices, blank=True)
+    issuing_body = models.CharField(_("认可或授予机关"), max_length=100, blank=True)
+
+    scope_union_lookup = "application__unit"
+
+    class Meta:
+        verbose_name = _("创新成果")
+        verbose_name_plural = _("创新成果")
+        ordering = ["year", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class ApplicationMember(models.Model):
+    """第五条(一): a member of the team named in the application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="members",
+                                     verbose_name=_("申报书"))
+    name = models.CharField(_("姓名"), max_length=50)
+    role = models.CharField(_("团队分工"), max_length=50, blank=True)
+    job_title = models.CharField(_("职务/岗位"), max_length=100, blank=True)
+
+    scope_union_lookup = "application__unit"
+
+    class Meta:
+        verbose_name = _("团队成员")
+        verbose_name_plural = _("团队成员")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name

@@ -2,7 +2,10 @@
 from core.history import timeline
 from unions.scoping import get_scoped_object_or_404, scoped
 
-from .models import PHASE_ORDER, NamingRound, RoundPhase
+from django.db.models import Q
+
+from .models import PHASE_ORDER, Application, ApplicationStatus, NamingRound, RoundPhase, WITHDRAWABLE_STATES
+from .permissions import is_applicant, is_recommending_union_of
 
 
 def round_list(user):
@@ -31,3 +34,42 @@ def phase_steps(naming_round):
 def latest_open_round():
     """The newest round that has not concluded (rounds are visible to every role)."""
     return NamingRound.objects.exclude(phase=RoundPhase.CONCLUDED).order_by("-year").first()
+
+
+def application_list(user):
+    """Applications in the user's part of the union tree, with what the list shows (fixed query count)."""
+    return scoped(user, Application.objects.select_related("naming_round", "unit", "unit__recommending_union"))
+
+
+def application_detail(user, pk):
+    return get_scoped_object_or_404(
+        user, Application.objects.select_related("naming_round", "naming_round__rule_set", "unit",
+                                                 "unit__recommending_union", "created_by"), pk=pk)
+
+
+def search_applications(queryset, text):
+    text = text.strip()
+    if not text:
+        return queryset
+    return queryset.filter(Q(leader_name__icontains=text) | Q(unit__name__icontains=text))
+
+
+def available_actions(user, application):
+    """The actions this user may take on the application now, as (name, label, needs_comment, confirm)."""
+    from .application_services import EDIT_PHASES
+
+    phase = application.naming_round.phase
+    actions = []
+    if is_applicant(user, application):
+        if phase in EDIT_PHASES.get(application.status, ()):
+            actions.append(("submit", "提交申报", False, "提交后由县级总工会或市直基层工会初审，期间不能修改。确定提交吗？"))
+        if application.status in WITHDRAWABLE_STATES:
+            actions.append(("withdraw", "撤回申报", True, "撤回后本申报不再参加本批次评审，确定撤回吗？"))
+    if (is_recommending_union_of(user, application) and application.status == ApplicationStatus.SUBMITTED
+            and phase == RoundPhase.PRELIMINARY):
+        actions += [
+            ("recommend", "初审推荐", False, "推荐后由市总工会审核，确定推荐吗？"),
+            ("return", "退回修改", True, ""),
+            ("reject", "不予推荐", True, "不予推荐后本申报结束，确定吗？"),
+        ]
+    return actions

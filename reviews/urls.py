@@ -9,4 +9,9 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/advance/", views.round_advance, name="round_advance"),
     path("rounds/<int:pk>/deadlines/", views.round_deadlines, name="round_deadlines"),
+    path("rounds/<int:round_pk>/apply/", views.application_new, name="application_new"),
+    path("applications/", views.application_list, name="application_list"),
+    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
+    path("applications/<int:pk>/<slug:action>/", views.application_action, name="application_action"),
 ]

@@ -18,11 +18,6 @@ from unions.models import Role
 
 
 @pytest.fixture
-def city(root, published_rules):
-    return factories.user_with_role(Role.MUNICIPAL_STAFF)
-
-
-@pytest.fixture
 def naming_round(city):
     return services.round_create(city, year=2026)
 

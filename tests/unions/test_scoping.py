@@ -6,8 +6,9 @@ from django.urls import reverse
 from core.history import log_transition
 from core.models import Notification, TransitionLog
 from core.notifications import notify
-from reviews.models import NamingRound
-from reviews.services import round_create
+from reviews.application_services import application_create, application_save
+from reviews.models import Application, ApplicationMember, ApplicationResult, NamingRound
+from reviews.services import round_advance, round_create
 from rules.models import RuleSet, ScoringCriterion
 from studios.models import Leader, Member, Studio
 from tests import factories
@@ -36,7 +37,13 @@ def world(db):
     for member in (member_a, member_a2, member_b):
         log_transition(member.studio, union=member.studio.unit, transition="t", label="测试", source="a", target="b")
     notify(User.objects.all(), "测试消息")
-    round_create(users["city_user"], year=2026)
+    naming_round = round_create(users["city_user"], year=2026)
+    naming_round = round_advance(users["city_user"], naming_round, from_phase=naming_round.phase)
+    for unit in (unit_a, unit_a2, unit_b):
+        applicant = factories.user_with_role(Role.UNIT_STAFF, unit)
+        application = application_create(applicant, naming_round)
+        application_save(applicant, application, {"leader_name": "某人"}, [{"name": "成员"}],
+                         [{"year": 2025, "kind": "patent", "title": "成果"}])
     return {
         "county_a": county_a, "county_b": county_b, "unit_a": unit_a, "unit_a2": unit_a2, "unit_b": unit_b,
         "member_a": member_a, "member_a2": member_a2, "member_b": member_b, **users,
@@ -46,10 +53,13 @@ def world(db):
 def _owner_union(obj):
     return {Union: lambda o: o, User: lambda o: o.union, Studio: lambda o: o.unit,
             Leader: lambda o: o.unit, Member: lambda o: o.studio.unit,
-            TransitionLog: lambda o: o.union, Notification: lambda o: o.recipient.union}[type(obj)](obj)
+            TransitionLog: lambda o: o.union, Notification: lambda o: o.recipient.union,
+            Application: lambda o: o.unit, ApplicationMember: lambda o: o.application.unit,
+            ApplicationResult: lambda o: o.application.unit}[type(obj)](obj)
 
 
-SCOPED_MODELS = [Union, User, Studio, Leader, Member, TransitionLog, Notification]
+SCOPED_MODELS = [Union, User, Studio, Leader, Member, TransitionLog, Notification,
+                 Application, ApplicationMember, ApplicationResult]
 
 
 UNOWNED_MODELS = [RuleSet, ScoringCriterion, NamingRound]  # the same for every union
@@ -106,7 +116,9 @@ def test_experts_and_inactive_users_see_nothing_through_the_tree(world, model):
 
 def _detail_urls(world, side):
     member = world[f"member_{side}"]
-    return [reverse("studios:detail", args=[member.studio.pk]), reverse("unions:detail", args=[world[f"unit_{side}"].pk])]
+    application = Application.objects.get(unit=world[f"unit_{side}"])
+    return [reverse("studios:detail", args=[member.studio.pk]), reverse("unions:detail", args=[world[f"unit_{side}"].pk]),
+            reverse("reviews:application_detail", args=[application.pk])]
 
 
 def test_county_user_gets_404_for_another_countys_objects(world, login):

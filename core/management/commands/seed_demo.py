@@ -15,6 +15,7 @@ from django.utils import timezone
 from studios.models import (
     STUDIO_NAME_SUFFIX, HonourKind, Leader, Member, MemberRole, Studio, StudioStatus, studio_name_for,
 )
+from reviews import application_services
 from reviews import services as round_services
 from reviews.models import NamingRound
 from rules.models import RuleSet
@@ -83,6 +84,21 @@ STUDIOS = [
     ("揭阳市康宁医疗器械维修中心工会", "姚文博", "male", HonourKind.NATIONAL_MODEL, 2020, "设备维修工程师",
      "医疗设备维修", 2025, "揭工总〔2025〕21号", StudioStatus.ACTIVE, ["姚静", "何雨", "冯磊", "曾颖"]),
 ]
+
+# Demo applications in this year's round: (account, leader, field, submitted?)
+DEMO_APPLICATIONS = [
+    ("unit", "蔡振雄", "智能装配", False),
+    ("unit2", "赖秀芬", "绿色印染", True),
+]
+APPLICATION_FIELDS = {
+    "leader_gender": "", "leader_job_title": "高级技师", "leader_honour": HonourKind.MUNICIPAL_CRAFTSMAN,
+    "leader_honour_year": 2022, "leader_honour_body": "揭阳市人民政府", "organisation": "设攻关组、培训组、成果转化组",
+    "venue_address": "厂区技术中心二楼", "venue_area": 150, "equipment": "加工中心、检测仪器、培训教室",
+    "has_plaque": True, "systems": ["activity", "study", "tackling", "transfer", "reward", "management"],
+    "systems_posted": True, "training": "每月技能培训，导师带徒 10 对，参加市技能竞赛",
+    "funding": "企业每年安排专项经费 20 万元", "demonstration": "总结推广先进操作法，带动班组开展群众性创新",
+    "lower_naming": "county_studio", "not_rnd_declaration": True,
+}
 
 # Synthetic rows for --scale; the prefixes tell them apart from the demo data.
 SYNTHETIC_UNIT = "合成单位{:05d}工会"
@@ -196,9 +212,35 @@ class Command(BaseCommand):
         naming_round = round_services.round_create(
             city, year=year, notes="演示数据：本年度命名批次。",
             **round_services.default_deadlines(RuleSet.objects.current(), start))
-        round_services.round_advance(city, naming_round, from_phase=naming_round.phase,
-                                     comment="根据第六条，请各单位工会在截止日前提交申报。")
+        naming_round = round_services.round_advance(city, naming_round, from_phase=naming_round.phase,
+                                                    comment="根据第六条，请各单位工会在截止日前提交申报。")
         self.created["rounds"] += 1
+        self._applications(naming_round)
+
+    def _applications(self, naming_round):
+        """A complete draft from `unit` and a submitted application from `unit2`."""
+        for username, leader, field, submit in DEMO_APPLICATIONS:
+            user = User.objects.get(username=username)
+            application = application_services.application_create(user, naming_round)
+            year = naming_round.year
+            fields = {
+                **APPLICATION_FIELDS, "leader_name": leader, "founded_on": datetime.date(year - 4, 3, 1),
+                "annual_plan": f"{year} 年围绕{field}攻关 3 项现场难题，开展 12 次技能培训。",
+                "lower_naming_date": datetime.date(year - 2, 5, 1),
+                "lower_naming_body": user.union.recommending_union.name,
+            }
+            results = [
+                {"year": year - 2, "kind": "patent", "title": f"{field}专用夹具", "patent_number": f"ZL{year - 2}10000123.4",
+                 "level": "national", "issuing_body": "国家知识产权局"},
+                {"year": year - 1, "kind": "recognition", "title": f"{field}工艺改进", "patent_number": "",
+                 "level": "municipal", "issuing_body": "揭阳市科学技术局"},
+            ]
+            members = [{"name": f"{leader[0]}{n}", "role": "技术骨干", "job_title": "技师"} for n in ("明", "华", "军")]
+            application = application_services.application_save(user, application, fields, members, results)
+            if submit:
+                application_services.application_submit(user, application, from_status=application.status)
+
+    # --scale: synthetic studios
 
     # --scale: synthetic studios, written in bulk -----------------------------------------------
 
