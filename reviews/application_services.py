@@ -16,15 +16,18 @@ from unions.models import Role, User
 
 from .eligibility import blocking_reasons, check_application
 from .models import Application, ApplicationMember, ApplicationResult, ApplicationStatus, RoundPhase
-from .permissions import can_apply, is_applicant, is_recommending_union_of
+from .permissions import can_apply, can_manage_rounds, is_applicant, is_recommending_union_of
 from .services import StaleAction
 
 # In which round phases an application in a given state may be edited and submitted:
 # a draft only while applications are open; a returned one also during the preliminary review.
 EDIT_PHASES = {
     ApplicationStatus.DRAFT: {RoundPhase.APPLICATION},
-    ApplicationStatus.RETURNED: {RoundPhase.APPLICATION, RoundPhase.PRELIMINARY},
+    ApplicationStatus.RETURNED: {RoundPhase.APPLICATION, RoundPhase.PRELIMINARY, RoundPhase.AUDIT},
 }
+# The recommending union reviews in its phase, and again during the audit an application
+# the municipal union returned and the unit resubmitted.
+PRELIMINARY_PHASES = {RoundPhase.PRELIMINARY, RoundPhase.AUDIT}
 
 
 def _phase_error(naming_round, action):
@@ -130,7 +133,7 @@ def _preliminary(actor, application, from_status, transition_name, label, commen
     locked = _lock(application, from_status)
     if not is_recommending_union_of(actor, locked):
         raise PermissionDenied(_("只有该单位所属的县级总工会或市直基层工会可以初审（第六条）。"))
-    if locked.naming_round.phase != RoundPhase.PRELIMINARY:
+    if locked.naming_round.phase not in PRELIMINARY_PHASES:
         raise _phase_error(locked.naming_round, label)
     if require_comment and not comment.strip():
         raise ValidationError({"comment": _("请填写意见，单位工会将据此修改或了解原因。")})
@@ -161,7 +164,7 @@ def application_return(actor, application, *, from_status, comment=""):
 
 @transaction.atomic
 def application_reject(actor, application, *, from_status, comment=""):
-    locked = _preliminary(actor, application, from_status, "reject_preliminary", _("初审不予推荐"), comment, True)
+    locked = _preliminary(actor, application, from_status, "reject", _("初审不予推荐"), comment, True)
     notify(_unit_staff(locked), _("申报未获初审推荐"), comment, _url(locked))
     return locked
 
@@ -182,4 +185,44 @@ def application_withdraw(actor, application, *, from_status, comment=""):
     if source != ApplicationStatus.DRAFT:
         notify(_recommending_staff(locked), _("%(unit)s撤回了申报") % {"unit": locked.unit.name}, comment,
                _url(locked))
+    return locked
+
+
+def _audit(actor, application, from_status, transition_name, label, comment, require_comment):
+    locked = _lock(application, from_status)
+    if not can_manage_rounds(actor):
+        raise PermissionDenied(_("只有市总工会工作人员可以审核申报（第六条）。"))
+    if locked.naming_round.phase != RoundPhase.AUDIT:
+        raise _phase_error(locked.naming_round, label)
+    if locked.status != ApplicationStatus.RECOMMENDED:
+        raise ValidationError(_("只有已推荐的申报可以审核，该申报为“%(status)s”。") % {"status": locked.get_status_display()})
+    if require_comment and not comment.strip():
+        raise ValidationError({"comment": _("请填写意见，单位工会将据此修改或了解原因。")})
+    source = locked.status
+    _apply(locked, transition_name)
+    locked.save()
+    log_transition(locked, union=locked.unit, transition=f"audit_{transition_name}", label=label, source=source,
+                   target=locked.status, actor=actor, comment=comment)
+    return locked
+
+
+@transaction.atomic
+def application_accept(actor, application, *, from_status, comment=""):
+    """第六条: 市总工会组织审核 — passed, on to the expert review."""
+    locked = _audit(actor, application, from_status, "accept", _("审核通过"), comment, False)
+    notify(_unit_staff(locked), _("申报已通过市总工会审核"), locked.studio_name, _url(locked))
+    return locked
+
+
+@transaction.atomic
+def application_audit_return(actor, application, *, from_status, comment=""):
+    locked = _audit(actor, application, from_status, "return_for_revision", _("审核退回修改"), comment, True)
+    notify([*_unit_staff(locked), *_recommending_staff(locked)], _("申报被市总工会退回修改"), comment, _url(locked))
+    return locked
+
+
+@transaction.atomic
+def application_audit_reject(actor, application, *, from_status, comment=""):
+    locked = _audit(actor, application, from_status, "reject", _("审核不予通过"), comment, True)
+    notify([*_unit_staff(locked), *_recommending_staff(locked)], _("申报未通过市总工会审核"), comment, _url(locked))
     return locked

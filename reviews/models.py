@@ -241,17 +241,23 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def submit(self):
         """单位工会提交（或修改后重新提交）申报（第六条）。"""
 
-    @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.RETURNED)
+    @transition(field=status, source=[ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED],
+                target=ApplicationStatus.RETURNED)
     def return_for_revision(self):
-        """初审：退回单位工会修改。"""
+        """初审或审核：退回单位工会修改，修改后重新提交。"""
 
     @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.RECOMMENDED)
     def recommend(self):
         """初审通过，向市总工会推荐（第六条）。"""
 
-    @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.REJECTED)
-    def reject_preliminary(self):
-        """初审不予推荐。"""
+    @transition(field=status, source=[ApplicationStatus.SUBMITTED, ApplicationStatus.RECOMMENDED],
+                target=ApplicationStatus.REJECTED)
+    def reject(self):
+        """初审不予推荐，或市总工会审核不予通过。"""
+
+    @transition(field=status, source=ApplicationStatus.RECOMMENDED, target=ApplicationStatus.ACCEPTED)
+    def accept(self):
+        """市总工会审核通过，进入专家评审（第六条）。"""
 
     @transition(field=status, source=list(WITHDRAWABLE_STATES), target=ApplicationStatus.WITHDRAWN)
     def withdraw(self):

@@ -5,7 +5,7 @@ from unions.scoping import get_scoped_object_or_404, scoped
 from django.db.models import Q
 
 from .models import PHASE_ORDER, Application, ApplicationStatus, NamingRound, RoundPhase, WITHDRAWABLE_STATES
-from .permissions import is_applicant, is_recommending_union_of
+from .permissions import can_manage_rounds, is_applicant, is_recommending_union_of
 
 
 def round_list(user):
@@ -56,7 +56,7 @@ def search_applications(queryset, text):
 
 def available_actions(user, application):
     """The actions this user may take on the application now, as (name, label, needs_comment, confirm)."""
-    from .application_services import EDIT_PHASES
+    from .application_services import EDIT_PHASES, PRELIMINARY_PHASES
 
     phase = application.naming_round.phase
     actions = []
@@ -66,10 +66,16 @@ def available_actions(user, application):
         if application.status in WITHDRAWABLE_STATES:
             actions.append(("withdraw", "撤回申报", True, "撤回后本申报不再参加本批次评审，确定撤回吗？"))
     if (is_recommending_union_of(user, application) and application.status == ApplicationStatus.SUBMITTED
-            and phase == RoundPhase.PRELIMINARY):
+            and phase in PRELIMINARY_PHASES):
         actions += [
             ("recommend", "初审推荐", False, "推荐后由市总工会审核，确定推荐吗？"),
             ("return", "退回修改", True, ""),
             ("reject", "不予推荐", True, "不予推荐后本申报结束，确定吗？"),
+        ]
+    if can_manage_rounds(user) and application.status == ApplicationStatus.RECOMMENDED and phase == RoundPhase.AUDIT:
+        actions += [
+            ("accept", "审核通过", False, "审核通过后进入专家评审，确定吗？"),
+            ("audit-return", "退回修改", True, ""),
+            ("audit-reject", "不予通过", True, "不予通过后本申报结束，确定吗？"),
         ]
     return actions

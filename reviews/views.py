@@ -116,6 +116,9 @@ ACTIONS = {
     "recommend": application_services.application_recommend,
     "return": application_services.application_return,
     "reject": application_services.application_reject,
+    "accept": application_services.application_accept,
+    "audit-return": application_services.application_audit_return,
+    "audit-reject": application_services.application_audit_reject,
 }
 
 

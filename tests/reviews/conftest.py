@@ -4,7 +4,7 @@ import pytest
 
 from reviews import application_services as apps
 from reviews import services
-from reviews.models import RoundPhase, SystemKind
+from reviews.models import NamingRound, RoundPhase, SystemKind
 from tests import factories
 from unions.models import Role
 
@@ -35,6 +35,7 @@ def county_user(county):
 
 
 def advance_to(city, naming_round, phase):
+    naming_round = NamingRound.objects.get(pk=naming_round.pk)  # the caller's copy may be stale
     while naming_round.phase != phase:
         naming_round = services.round_advance(city, naming_round, from_phase=naming_round.phase)
     return naming_round

@@ -148,3 +148,45 @@ def test_a_submitted_application_cannot_be_edited(unit_user, open_round):
     apps.application_submit(unit_user, application, from_status=ApplicationStatus.DRAFT)
     with pytest.raises(ValidationError, match="不能修改"):
         apps.application_save(unit_user, Application.objects.get(pk=application.pk), COMPLETE, [], [])
+
+
+def _recommended(city, unit_user, county_user, open_round):
+    application = complete_draft(unit_user, open_round)
+    apps.application_submit(unit_user, application, from_status=ApplicationStatus.DRAFT)
+    advance_to(city, open_round, RoundPhase.PRELIMINARY)
+    apps.application_recommend(county_user, application, from_status=ApplicationStatus.SUBMITTED)
+    return application
+
+
+def test_municipal_audit_accepts_only_in_the_audit_phase(city, unit_user, county_user, open_round):
+    application = _recommended(city, unit_user, county_user, open_round)
+    with pytest.raises(ValidationError, match="当前处于“初审推荐”阶段"):
+        apps.application_accept(city, application, from_status=ApplicationStatus.RECOMMENDED)
+    advance_to(city, open_round, RoundPhase.AUDIT)
+    for other in (county_user, unit_user, factories.user_with_role(Role.ADMIN)):
+        with pytest.raises(PermissionDenied):
+            apps.application_accept(other, application, from_status=ApplicationStatus.RECOMMENDED)
+    apps.application_accept(city, application, from_status=ApplicationStatus.RECOMMENDED, comment="材料齐全")
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.ACCEPTED
+
+
+def test_audit_return_goes_back_through_the_recommending_union(city, unit_user, county_user, open_round):
+    application = _recommended(city, unit_user, county_user, open_round)
+    advance_to(city, open_round, RoundPhase.AUDIT)
+    apps.application_audit_return(city, application, from_status=ApplicationStatus.RECOMMENDED, comment="补充专利证书")
+    application = Application.objects.get(pk=application.pk)
+    apps.application_save(unit_user, application, COMPLETE, MEMBERS, RESULTS)
+    apps.application_submit(unit_user, application, from_status=ApplicationStatus.RETURNED)
+    apps.application_recommend(county_user, application, from_status=ApplicationStatus.SUBMITTED)
+    apps.application_accept(city, application, from_status=ApplicationStatus.RECOMMENDED)
+    labels = list(TransitionLog.objects.for_object(application).values_list("label", flat=True))
+    assert labels[-4:] == ["审核退回修改", "重新提交申报", "初审推荐", "审核通过"]
+
+
+def test_audit_reject_needs_a_reason(city, unit_user, county_user, open_round):
+    application = _recommended(city, unit_user, county_user, open_round)
+    advance_to(city, open_round, RoundPhase.AUDIT)
+    with pytest.raises(ValidationError):
+        apps.application_audit_reject(city, application, from_status=ApplicationStatus.RECOMMENDED)
+    apps.application_audit_reject(city, application, from_status=ApplicationStatus.RECOMMENDED, comment="属研发班组")
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.REJECTED
