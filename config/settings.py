@@ -120,6 +120,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded attachments: at most this size each (bytes); the request as a whole may carry a few.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Redis, when configured, carries Celery and the cache; without it tasks run eagerly.
 REDIS_URL = env("REDIS_URL", default="")

@@ -3,6 +3,8 @@
 Each action checks the role, the application's state and the round's phase,
 runs in one transaction, logs the transition and tells the next actor after commit.
 """
+import os
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -11,11 +13,14 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from core.history import log_transition
+from core.uploads import check_upload
 from core.notifications import notify
 from unions.models import Role, User
 
 from .eligibility import blocking_reasons, check_application
-from .models import Application, ApplicationMember, ApplicationResult, ApplicationStatus, RoundPhase
+from .models import (
+    Application, ApplicationAttachment, ApplicationMember, ApplicationResult, ApplicationStatus, RoundPhase,
+)
 from .permissions import can_apply, can_manage_rounds, is_applicant, is_recommending_union_of
 from .services import StaleAction
 
@@ -35,9 +40,10 @@ def _phase_error(naming_round, action):
         "phase": naming_round.get_phase_display(), "action": action})
 
 
-def _lock(application, from_status):
+def _lock(application, from_status=None):
+    """The application, row-locked; `from_status` is the state the actor saw (None: any)."""
     locked = Application.objects.select_for_update().select_related("naming_round", "unit").get(pk=application.pk)
-    if locked.status != from_status:
+    if from_status is not None and locked.status != from_status:
         raise StaleAction(_("该申报已变为“%(status)s”，可能已由他人处理，请刷新页面后再操作。")
                           % {"status": locked.get_status_display()})
     return locked
@@ -81,7 +87,7 @@ def check_can_edit(actor, application):
 @transaction.atomic
 def application_save(actor, application, fields, members, results):
     """Saves the draft: its fields and, replacing the old ones, its team members and innovation results."""
-    locked = _lock(application, application.status)
+    locked = _lock(application)
     check_can_edit(actor, locked)
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -226,3 +232,32 @@ def application_audit_reject(actor, application, *, from_status, comment=""):
     locked = _audit(actor, application, from_status, "reject", _("审核不予通过"), comment, True)
     notify([*_unit_staff(locked), *_recommending_staff(locked)], _("申报未通过市总工会审核"), comment, _url(locked))
     return locked
+
+
+@transaction.atomic
+def attachment_add(actor, application, kind, upload):
+    """Stores an upload checked by its content (core.uploads); only while the application may be edited."""
+    locked = _lock(application)
+    check_can_edit(actor, locked)
+    _extension, content_type = check_upload(upload)
+    original = os.path.basename(upload.name)[:200]
+    attachment = ApplicationAttachment(application=locked, kind=kind, original_name=original, size=upload.size,
+                                       content_type=content_type, uploaded_by=actor)
+    attachment.full_clean(exclude=["file"])
+    attachment.file.save(original, upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)  # a row that failed to save leaves no file behind
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(actor, attachment):
+    application = _lock(attachment.application)
+    check_can_edit(actor, application)
+    stored = attachment.file.name
+    attachment.delete()
+    storage = ApplicationAttachment._meta.get_field("file").storage
+    transaction.on_commit(lambda: storage.delete(stored))

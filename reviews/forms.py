@@ -2,7 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Application, ApplicationStatus, NamingRound, ResultKind, ResultLevel, RoundPhase, SystemKind
+from .models import (
+    Application, ApplicationStatus, AttachmentKind, NamingRound, ResultKind, ResultLevel, RoundPhase, SystemKind,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -101,3 +103,8 @@ def filled_rows(formset):
 class ActionForm(forms.Form):
     from_status = forms.ChoiceField(choices=ApplicationStatus.choices, widget=forms.HiddenInput)
     comment = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("材料类别"), choices=AttachmentKind.choices)
+    file = forms.FileField(label=_("文件"), help_text=_("PDF、JPG/PNG 图片或 Word、Excel、PowerPoint 文件，每个不超过 20 MB。"))

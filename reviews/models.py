@@ -5,12 +5,15 @@ municipal-direct union reviews and recommends, and the municipal union audits,
 has experts review, decides collectively, publishes a public notice and names.
 A round walks those phases in order; each phase gates what applications may do.
 """
+import os
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.uploads import random_name
 from studios.models import HonourKind, studio_name_for
 
 
@@ -318,3 +321,42 @@ class ApplicationMember(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AttachmentKind(models.TextChoices):
+    HONOUR = "honour", _("领衔人荣誉证书")
+    PATENT = "patent", _("专利证书")
+    RECOGNITION = "recognition", _("成果认可文件")
+    SYSTEMS = "systems", _("工作制度")
+    PLAN = "plan", _("工作方案或计划")
+    PHOTO = "photo", _("场所与牌匾照片")
+    LOWER_NAMING = "lower_naming", _("下级命名文件")
+    OTHER = "other", _("其他")
+
+
+def attachment_path(instance, filename):
+    """Random stored names; the original name is kept in the row."""
+    return random_name("applications", os.path.splitext(filename)[1].lower())
+
+
+class ApplicationAttachment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments",
+                                    verbose_name=_("申报书"))
+    kind = models.CharField(_("材料类别"), max_length=16, choices=AttachmentKind.choices)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("类型"), max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    scope_union_lookup = "application__unit"
+
+    class Meta:
+        verbose_name = _("申报附件")
+        verbose_name_plural = _("申报附件")
+        ordering = ["kind", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name

@@ -4,7 +4,7 @@ from unions.scoping import get_scoped_object_or_404, scoped
 
 from django.db.models import Q
 
-from .models import PHASE_ORDER, Application, ApplicationStatus, NamingRound, RoundPhase, WITHDRAWABLE_STATES
+from .models import PHASE_ORDER, Application, ApplicationAttachment, ApplicationStatus, NamingRound, RoundPhase, WITHDRAWABLE_STATES
 from .permissions import can_manage_rounds, is_applicant, is_recommending_union_of
 
 
@@ -45,6 +45,10 @@ def application_detail(user, pk):
     return get_scoped_object_or_404(
         user, Application.objects.select_related("naming_round", "naming_round__rule_set", "unit",
                                                  "unit__recommending_union", "created_by"), pk=pk)
+
+
+def attachment_detail(user, pk):
+    return get_scoped_object_or_404(user, ApplicationAttachment.objects.select_related("application"), pk=pk)
 
 
 def search_applications(queryset, text):

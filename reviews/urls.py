@@ -13,5 +13,8 @@ urlpatterns = [
     path("applications/", views.application_list, name="application_list"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
+    path("applications/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("applications/<int:pk>/<slug:action>/", views.application_action, name="application_action"),
 ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from core.history import timeline
 
 from . import application_services, selectors, services
 from .forms import (
-    ActionForm, ApplicationForm, MemberFormSet, ResultFormSet, RoundAdvanceForm, RoundCreateForm, RoundDeadlinesForm,
+    ActionForm, ApplicationForm, AttachmentForm, MemberFormSet, ResultFormSet, RoundAdvanceForm, RoundCreateForm, RoundDeadlinesForm,
     filled_rows,
 )
 from .models import ApplicationStatus, RoundPhase
@@ -194,6 +195,8 @@ def application_detail(request, pk):
         "history": timeline(application),
         "actions": selectors.available_actions(request.user, application),
         "can_edit": _can_edit(request.user, application),
+        "attachments": application.attachments.select_related("uploaded_by"),
+        "attachment_form": AttachmentForm(),
     })
 
 
@@ -225,3 +228,48 @@ def application_action(request, pk, action):
         application.refresh_from_db()
         messages.success(request, _("操作成功，申报现为“%(status)s”。") % {"status": application.get_status_display()})
     return redirect("reviews:application_detail", pk)
+
+
+@require_POST
+@login_required
+def attachment_upload(request, pk):
+    application = selectors.application_detail(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("reviews:application_detail", pk)
+    try:
+        attachment = application_services.attachment_add(request.user, application, form.cleaned_data["kind"],
+                                                         form.cleaned_data["file"])
+    except (ValidationError, services.StaleAction) as error:
+        for message in getattr(error, "messages", [str(error)]):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已上传“%(name)s”。") % {"name": attachment.original_name})
+    return redirect("reviews:application_detail", pk)
+
+
+@require_POST
+@login_required
+def attachment_delete(request, pk):
+    attachment = selectors.attachment_detail(request.user, pk)
+    try:
+        application_services.attachment_delete(request.user, attachment)
+    except (ValidationError, services.StaleAction) as error:
+        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("已删除“%(name)s”。") % {"name": attachment.original_name})
+    return redirect("reviews:application_detail", attachment.application_id)
+
+
+@login_required
+def attachment_download(request, pk):
+    """Only someone who may see the application gets its files, always as a download."""
+    attachment = selectors.attachment_detail(request.user, pk)
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -6,8 +6,10 @@ from django.urls import reverse
 from core.history import log_transition
 from core.models import Notification, TransitionLog
 from core.notifications import notify
-from reviews.application_services import application_create, application_save
-from reviews.models import Application, ApplicationMember, ApplicationResult, NamingRound
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from reviews.application_services import application_create, application_save, attachment_add
+from reviews.models import Application, ApplicationAttachment, ApplicationMember, ApplicationResult, NamingRound
 from reviews.services import round_advance, round_create
 from rules.models import RuleSet, ScoringCriterion
 from studios.models import Leader, Member, Studio
@@ -17,8 +19,9 @@ from unions.scoping import scoped
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
     """Two counties, each with one unit holding one studio (with a member) and one account."""
+    settings.MEDIA_ROOT = tmp_path
     county_a = factories.county_union("甲县总工会")
     county_b = factories.county_union("乙县总工会")
     unit_a = factories.unit_union(county_a, "甲单位工会")
@@ -44,6 +47,7 @@ def world(db):
         application = application_create(applicant, naming_round)
         application_save(applicant, application, {"leader_name": "某人"}, [{"name": "成员"}],
                          [{"year": 2025, "kind": "patent", "title": "成果"}])
+        attachment_add(applicant, application, "honour", SimpleUploadedFile("证书.pdf", b"%PDF-1.4\n%%EOF\n"))
     return {
         "county_a": county_a, "county_b": county_b, "unit_a": unit_a, "unit_a2": unit_a2, "unit_b": unit_b,
         "member_a": member_a, "member_a2": member_a2, "member_b": member_b, **users,
@@ -55,11 +59,12 @@ def _owner_union(obj):
             Leader: lambda o: o.unit, Member: lambda o: o.studio.unit,
             TransitionLog: lambda o: o.union, Notification: lambda o: o.recipient.union,
             Application: lambda o: o.unit, ApplicationMember: lambda o: o.application.unit,
-            ApplicationResult: lambda o: o.application.unit}[type(obj)](obj)
+            ApplicationResult: lambda o: o.application.unit,
+            ApplicationAttachment: lambda o: o.application.unit}[type(obj)](obj)
 
 
 SCOPED_MODELS = [Union, User, Studio, Leader, Member, TransitionLog, Notification,
-                 Application, ApplicationMember, ApplicationResult]
+                 Application, ApplicationMember, ApplicationResult, ApplicationAttachment]
 
 
 UNOWNED_MODELS = [RuleSet, ScoringCriterion, NamingRound]  # the same for every union
