@@ -108,3 +108,48 @@ class ActionForm(forms.Form):
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("材料类别"), choices=AttachmentKind.choices)
     file = forms.FileField(label=_("文件"), help_text=_("PDF、JPG/PNG 图片或 Word、Excel、PowerPoint 文件，每个不超过 20 MB。"))
+
+
+class PanelForm(forms.Form):
+    experts = forms.ModelMultipleChoiceField(label=_("评审专家"), queryset=None, widget=forms.CheckboxSelectMultiple,
+                                             required=False)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["experts"].queryset = candidates
+        self.fields["experts"].label_from_instance = lambda u: f"{u.display_name}（{u.union.name if u.union else '—'}，{u.title or '—'}）"
+
+
+class AssignForm(forms.Form):
+    application = forms.ModelChoiceField(label=_("申报"), queryset=None)
+    expert = forms.ModelChoiceField(label=_("评审专家"), queryset=None)
+
+    def __init__(self, *args, applications, experts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = applications
+        self.fields["expert"].queryset = experts
+        self.fields["expert"].label_from_instance = lambda u: u.display_name
+
+
+class ScoreForm(forms.Form):
+    """One field per criterion of the round's rubric, bounded by its maximum."""
+
+    comment = forms.CharField(label=_("评审意见"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"c{criterion.pk}"] = forms.DecimalField(
+                label=f"{criterion.name}（{criterion.max_score.normalize()} 分）", min_value=0,
+                max_value=criterion.max_score, decimal_places=1, max_digits=5,
+                help_text=f"{criterion.article}：{criterion.description}")
+        self.order_fields([f"c{c.pk}" for c in self.criteria] + ["comment"])
+
+    def points(self):
+        return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
+
+
+class RecuseForm(forms.Form):
+    reason = forms.CharField(label=_("回避原因"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("如与申报单位或领衔人有亲属、任职或利益关系。"))

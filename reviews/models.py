@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.uploads import random_name
 from studios.models import HonourKind, studio_name_for
@@ -225,6 +226,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("申报书")
         verbose_name_plural = _("申报书")
         ordering = ["-created_at", "-pk"]
+        # Granted per application to its assigned experts (django-guardian).
+        permissions = [("review_application", _("评审申报"))]
 
     def __str__(self):
         return self.studio_name or str(_("（未填写领衔人的申报）"))
@@ -261,6 +264,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=ApplicationStatus.RECOMMENDED, target=ApplicationStatus.ACCEPTED)
     def accept(self):
         """市总工会审核通过，进入专家评审（第六条）。"""
+
+    @transition(field=status, source=ApplicationStatus.ACCEPTED, target=ApplicationStatus.UNDER_REVIEW)
+    def start_review(self):
+        """分配了第一位评审专家。"""
+
+    @transition(field=status, source=ApplicationStatus.UNDER_REVIEW, target=ApplicationStatus.SCORED)
+    def finish_review(self):
+        """所有未回避的专家都已提交评分。"""
 
     @transition(field=status, source=list(WITHDRAWABLE_STATES), target=ApplicationStatus.WITHDRAWN)
     def withdraw(self):
@@ -360,3 +371,87 @@ class ApplicationAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class ApplicationUserObjectPermission(UserObjectPermissionBase):
+    """guardian's per-object grants on applications, with a real foreign key (an expert's assignment)."""
+
+    content_object = models.ForeignKey(Application, on_delete=models.CASCADE)
+    scope_union_lookup = "content_object__unit"
+
+
+class ApplicationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Application, on_delete=models.CASCADE)
+    scope_union_lookup = "content_object__unit"
+
+
+class ExpertPanel(models.Model):
+    """专家评审组: one per round; municipal staff choose its experts (第六条: 专家评审)."""
+
+    naming_round = models.OneToOneField(NamingRound, verbose_name=_("命名批次"), on_delete=models.PROTECT,
+                                        related_name="panel")
+    experts = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("评审专家"), related_name="panels",
+                                     blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    # The municipal union owns the panel: only whole-tree roles see it through scoping.
+    scope_union_lookup = "naming_round__union"
+
+    class Meta:
+        verbose_name = _("专家评审组")
+        verbose_name_plural = _("专家评审组")
+
+    def __str__(self):
+        return str(_("%(round)s专家评审组")) % {"round": self.naming_round}
+
+
+class AssignmentStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("待评分")
+    RECUSED = "recused", _("已回避")
+    SCORED = "scored", _("已评分")
+
+
+class Assignment(models.Model):
+    """评审任务: one expert, one application."""
+
+    panel = models.ForeignKey(ExpertPanel, verbose_name=_("专家评审组"), on_delete=models.CASCADE,
+                              related_name="assignments")
+    application = models.ForeignKey(Application, verbose_name=_("申报书"), on_delete=models.CASCADE,
+                                    related_name="assignments")
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评审专家"), on_delete=models.PROTECT,
+                               related_name="assignments")
+    status = models.CharField(_("状态"), max_length=16, choices=AssignmentStatus.choices,
+                              default=AssignmentStatus.ASSIGNED, db_index=True)
+    recusal_reason = models.TextField(_("回避原因"), blank=True)
+    total = models.DecimalField(_("总分"), max_digits=5, decimal_places=1, null=True, blank=True)
+    comment = models.TextField(_("评审意见"), blank=True)
+    assigned_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    scope_union_lookup = "application__unit"
+
+    class Meta:
+        verbose_name = _("评审任务")
+        verbose_name_plural = _("评审任务")
+        ordering = ["application", "expert"]
+        constraints = [models.UniqueConstraint(fields=["application", "expert"], name="one_assignment_per_expert")]
+
+    def __str__(self):
+        return f"{self.expert} → {self.application}"
+
+
+class ScoreItem(models.Model):
+    """One criterion's points in a submitted score; never changed afterwards."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="items")
+    criterion = models.ForeignKey("rules.ScoringCriterion", on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("得分"), max_digits=5, decimal_places=1)
+
+    scope_union_lookup = "assignment__application__unit"
+
+    class Meta:
+        verbose_name = _("评分项得分")
+        verbose_name_plural = _("评分项得分")
+        constraints = [models.UniqueConstraint(fields=["assignment", "criterion"], name="one_score_per_criterion")]

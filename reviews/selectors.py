@@ -2,9 +2,13 @@
 from core.history import timeline
 from unions.scoping import get_scoped_object_or_404, scoped
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from guardian.shortcuts import get_objects_for_user
 
-from .models import PHASE_ORDER, Application, ApplicationAttachment, ApplicationStatus, NamingRound, RoundPhase, WITHDRAWABLE_STATES
+from unions.models import Role, User
+
+from .models import PHASE_ORDER, Application, ApplicationAttachment, Assignment, AssignmentStatus, ExpertPanel, ApplicationStatus, NamingRound, RoundPhase, WITHDRAWABLE_STATES
 from .permissions import can_manage_rounds, is_applicant, is_recommending_union_of
 
 
@@ -48,7 +52,12 @@ def application_detail(user, pk):
 
 
 def attachment_detail(user, pk):
-    return get_scoped_object_or_404(user, ApplicationAttachment.objects.select_related("application"), pk=pk)
+    """Within the user's union scope, or an attachment of an application the expert was assigned."""
+    queryset = ApplicationAttachment.objects.select_related("application")
+    if user.role == Role.EXPERT:
+        allowed = get_objects_for_user(user, "reviews.review_application", klass=Application, accept_global_perms=False)
+        return get_object_or_404(queryset.filter(application__in=allowed), pk=pk)
+    return get_scoped_object_or_404(user, queryset, pk=pk)
 
 
 def search_applications(queryset, text):
@@ -83,3 +92,39 @@ def available_actions(user, application):
             ("audit-reject", "不予通过", True, "不予通过后本申报结束，确定吗？"),
         ]
     return actions
+
+
+# Applications that have reached the expert review, or passed it.
+REVIEWED_STATES = [ApplicationStatus.ACCEPTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SCORED,
+                   ApplicationStatus.SHORTLISTED, ApplicationStatus.NOT_SELECTED, ApplicationStatus.IN_PUBLICITY,
+                   ApplicationStatus.APPROVED, ApplicationStatus.NAMED]
+
+
+def panel_for(naming_round):
+    return ExpertPanel.objects.filter(naming_round=naming_round).prefetch_related("experts__union").first()
+
+
+def panel_rows(naming_round):
+    """The round's applications in the expert review, each with its assignments and experts (two queries)."""
+    return (Application.objects.filter(naming_round=naming_round, status__in=REVIEWED_STATES)
+            .select_related("unit", "unit__recommending_union")
+            .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("expert"))))
+
+
+def expert_candidates():
+    return User.objects.filter(role=Role.EXPERT, is_active=True).select_related("union").order_by("full_name")
+
+
+def my_assignments(user):
+    """An expert's own tasks: only assignments whose application guardian lets them review."""
+    allowed = get_objects_for_user(user, "reviews.review_application", klass=Application, accept_global_perms=False)
+    return (Assignment.objects.filter(expert=user)
+            .filter(Q(application__in=allowed) | ~Q(status=AssignmentStatus.ASSIGNED))
+            .select_related("application", "application__unit", "application__naming_round")
+            .order_by("status", "-assigned_at"))
+
+
+def my_assignment(user, pk):
+    """An open task of the expert's (a submitted score or a recusal closes it)."""
+    return get_object_or_404(my_assignments(user).filter(status=AssignmentStatus.ASSIGNED)
+                             .select_related("application__naming_round__rule_set"), pk=pk)

@@ -9,7 +9,10 @@ from core.notifications import notify
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reviews.application_services import application_create, application_save, attachment_add
-from reviews.models import Application, ApplicationAttachment, ApplicationMember, ApplicationResult, NamingRound
+from reviews.models import (
+    Application, ApplicationAttachment, ApplicationGroupObjectPermission, ApplicationMember, ApplicationResult,
+    ApplicationUserObjectPermission, Assignment, ExpertPanel, NamingRound, ScoreItem,
+)
 from reviews.services import round_advance, round_create
 from rules.models import RuleSet, ScoringCriterion
 from studios.models import Leader, Member, Studio
@@ -68,17 +71,27 @@ SCOPED_MODELS = [Union, User, Studio, Leader, Member, TransitionLog, Notificatio
 
 
 UNOWNED_MODELS = [RuleSet, ScoringCriterion, NamingRound]  # the same for every union
+# Reached through experts' own selectors (tests/reviews/test_panels.py proves who sees them);
+# their lookups must still resolve, so a union-scoped list of them is possible.
+EXPERT_MODELS = [ExpertPanel, Assignment, ScoreItem, ApplicationUserObjectPermission, ApplicationGroupObjectPermission]
 
 
 def test_every_project_model_declares_its_scope():
     """A new model cannot escape scoping: it must say how it reaches its union (or that none owns it)."""
     project_apps = {"unions", "studios", "reviews", "assessments", "subsidies", "core", "rules"}
     models = [m for m in apps.get_models() if m._meta.app_label in project_apps]
-    assert set(models) == set(SCOPED_MODELS) | set(UNOWNED_MODELS)
+    assert set(models) == set(SCOPED_MODELS) | set(UNOWNED_MODELS) | set(EXPERT_MODELS)
     for model in SCOPED_MODELS:
         assert isinstance(model.scope_union_lookup, str), model
     for model in UNOWNED_MODELS:
         assert "scope_union_lookup" in vars(model) and model.scope_union_lookup is None, model
+
+
+@pytest.mark.parametrize("model", EXPERT_MODELS)
+def test_expert_workflow_models_have_resolvable_scopes(world, model):
+    assert isinstance(model.scope_union_lookup, str)
+    assert list(scoped(world["county_user"], model.objects.all())) == []
+    assert list(scoped(world["expert"], model.objects.all())) == []
 
 
 @pytest.mark.parametrize("model", UNOWNED_MODELS)
