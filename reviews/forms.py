@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.numbers import plain
+
 from .models import (
     Application, ApplicationStatus, AttachmentKind, NamingRound, ResultKind, ResultLevel, RoundPhase, SystemKind,
 )
@@ -141,7 +143,7 @@ class ScoreForm(forms.Form):
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"c{criterion.pk}"] = forms.DecimalField(
-                label=f"{criterion.name}（{criterion.max_score.normalize()} 分）", min_value=0,
+                label=f"{criterion.name}（{plain(criterion.max_score)} 分）", min_value=0,
                 max_value=criterion.max_score, decimal_places=1, max_digits=5,
                 help_text=f"{criterion.article}：{criterion.description}")
         self.order_fields([f"c{c.pk}" for c in self.criteria] + ["comment"])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from core.history import log_transition
+from core.numbers import plain
 from core.notifications import notify
 from unions.models import Role, User
 
@@ -195,7 +196,7 @@ def submit_scores(expert, assignment, points, comment):
             continue
         if not Decimal(0) <= value <= criterion.max_score:
             errors[f"c{criterion.pk}"] = _("“%(c)s”的得分应在 0 到 %(m)s 之间。") % {
-                "c": criterion.name, "m": criterion.max_score.normalize()}
+                "c": criterion.name, "m": plain(criterion.max_score)}
             continue
         items.append(ScoreItem(assignment=locked, criterion=criterion, points=value))
     if not comment.strip():

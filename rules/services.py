@@ -6,6 +6,8 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
+from core.numbers import plain
+
 from .models import DEFAULT_CRITERIA, RuleSet, ScoringCriterion
 
 RUBRIC_TOTAL = Decimal("100")
@@ -55,7 +57,7 @@ def ruleset_publish(rule_set):
     rule_set.full_clean()
     total = rule_set.criteria.aggregate(total=Sum("max_score"))["total"] or Decimal("0")
     if total != RUBRIC_TOTAL:
-        raise ValidationError(_("评分项满分合计应为 100 分，现为 %(total)s 分。") % {"total": total.normalize()})
+        raise ValidationError(_("评分项满分合计应为 100 分，现为 %(total)s 分。") % {"total": plain(total)})
     rule_set.published = True
     rule_set.save(update_fields=["published"])
     return rule_set

@@ -218,3 +218,10 @@ def test_panel_page_queries_do_not_grow_with_applications(reviewing, city, login
     one = count()
     panel_services.auto_assign(city, reviewing["panel"])
     assert count() == one
+
+
+def test_score_form_labels_show_plain_maximums(assigned, city, login):
+    advance_to(city, assigned["round"], RoundPhase.EXPERT_REVIEW)
+    assignment = Assignment.objects.first()
+    page = login(assignment.expert).get(reverse("reviews:assignment_detail", args=[assignment.pk])).content.decode()
+    assert "工作平台（10 分）" in page and "E+" not in page
