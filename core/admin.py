@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification, TransitionLog
+from .models import CalendarDay, Notification, TransitionLog
 
 
 @admin.register(TransitionLog)
@@ -36,3 +36,11 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "note"]
+    list_filter = ["kind"]
+    search_fields = ["note"]
+    date_hierarchy = "date"

@@ -80,3 +80,30 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("法定节假日（休息）")
+    WORKDAY = "workday", _("调休上班日")
+
+
+class CalendarDay(models.Model):
+    """A holiday or make-up working day the calendar library does not know yet (a new year's schedule).
+
+    Entered by the administrator once the State Council publishes the year's arrangement;
+    an entry here wins over the library.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类别"), max_length=16, choices=CalendarDayKind.choices)
+    note = models.CharField(_("说明"), max_length=100, blank=True, help_text=_("如 春节、国庆节调休"))
+
+    scope_union_lookup = None
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
