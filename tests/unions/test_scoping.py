@@ -4,7 +4,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from core.history import log_transition
-from core.models import Notification, TransitionLog
+from core.models import CalendarDay, Notification, TransitionLog
 from core.notifications import notify
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -43,6 +43,7 @@ def world(db, settings, tmp_path):
     for member in (member_a, member_a2, member_b):
         log_transition(member.studio, union=member.studio.unit, transition="t", label="测试", source="a", target="b")
     notify(User.objects.all(), "测试消息")
+    CalendarDay.objects.create(date="2027-01-01", kind="holiday", note="元旦")
     naming_round = round_create(users["city_user"], year=2026)
     naming_round = round_advance(users["city_user"], naming_round, from_phase=naming_round.phase)
     for unit in (unit_a, unit_a2, unit_b):
@@ -70,7 +71,7 @@ SCOPED_MODELS = [Union, User, Studio, Leader, Member, TransitionLog, Notificatio
                  Application, ApplicationMember, ApplicationResult, ApplicationAttachment]
 
 
-UNOWNED_MODELS = [RuleSet, ScoringCriterion, NamingRound]  # the same for every union
+UNOWNED_MODELS = [RuleSet, ScoringCriterion, NamingRound, CalendarDay]  # the same for every union
 # Reached through experts' own selectors (tests/reviews/test_panels.py proves who sees them);
 # their lookups must still resolve, so a union-scoped list of them is possible.
 EXPERT_MODELS = [ExpertPanel, Assignment, ScoreItem, ApplicationUserObjectPermission, ApplicationGroupObjectPermission]
