@@ -7,6 +7,7 @@ DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG=false, ALLOWED_HOSTS and EMAIL_URL.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -142,6 +143,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic jobs (run `celery -A config beat` beside the worker).
+CELERY_BEAT_SCHEDULE = {
+    "approve-ended-publicities": {
+        "task": "reviews.tasks.approve_ended_publicities",
+        "schedule": crontab(hour=1, minute=0),  # every night, Asia/Shanghai
+    },
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

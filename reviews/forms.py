@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from core.numbers import plain
 
 from .models import (
-    Application, ApplicationStatus, AttachmentKind, NamingRound, ResultKind, ResultLevel, RoundPhase, SystemKind,
+    Application, ApplicationStatus, AttachmentKind, NamingRound, ObjectionChannel, ObjectorKind, ResultKind,
+    ResultLevel, RoundPhase, SystemKind,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -155,3 +156,49 @@ class ScoreForm(forms.Form):
 class RecuseForm(forms.Form):
     reason = forms.CharField(label=_("回避原因"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("如与申报单位或领衔人有亲属、任职或利益关系。"))
+
+
+class DeliberationForm(forms.Form):
+    meeting_date = forms.DateField(label=_("会议日期"), widget=DATE)
+    minutes_ref = forms.CharField(label=_("会议纪要编号"), max_length=100)
+    shortlisted = forms.ModelMultipleChoiceField(label=_("拟命名名单"), queryset=None,
+                                                 widget=forms.CheckboxSelectMultiple, required=False)
+    notes = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shortlisted"].queryset = candidates
+
+
+class ObjectionForm(forms.Form):
+    """The public objection form (第六条: 社会公示): real name and contact required, a unit attaches its letter."""
+
+    application = forms.ModelChoiceField(label=_("异议对象"), queryset=None)
+    objector_kind = forms.ChoiceField(label=_("异议人"), choices=ObjectorKind.choices, widget=forms.RadioSelect,
+                                      initial=ObjectorKind.PERSON)
+    objector_name = forms.CharField(label=_("真实姓名或单位名称"), max_length=100)
+    contact = forms.CharField(label=_("联系电话或电子邮箱"), max_length=100)
+    facts = forms.CharField(label=_("异议事实"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    letter = forms.FileField(label=_("单位盖章函或证明材料"), required=False,
+                             help_text=_("单位提出异议须上传加盖公章的函（PDF 或图片）。"))
+
+    def __init__(self, *args, applications, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = applications
+
+
+class StaffObjectionForm(ObjectionForm):
+    channel = forms.ChoiceField(label=_("渠道"), choices=ObjectionChannel.choices)
+
+
+class ObjectionHandleForm(forms.Form):
+    upheld = forms.TypedChoiceField(label=_("核实结果"), coerce=lambda v: v == "1",
+                                    choices=[("0", _("异议不成立")), ("1", _("异议成立，移出拟命名名单"))],
+                                    widget=forms.RadioSelect)
+    handling = forms.CharField(label=_("核实处理意见"), max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NamingForm(forms.Form):
+    decision_number = forms.CharField(label=_("命名决定文号"), max_length=50,
+                                      widget=forms.TextInput(attrs={"placeholder": "揭工总〔2026〕12号"}))
+    decision_date = forms.DateField(label=_("成文日期"), widget=DATE)

@@ -54,6 +54,12 @@ class NamingRound(ConcurrentTransitionMixin, models.Model):
     expert_deadline = models.DateField(_("专家评审截止日"))
     decision_deadline = models.DateField(_("集体研究截止日"))
     notes = models.TextField(_("说明"), blank=True)
+    # Set when the publicity starts: its length in working days comes from the rule set (第六条: 社会公示).
+    publicity_start = models.DateField(_("公示开始日"), null=True, blank=True)
+    publicity_end = models.DateField(_("公示结束日"), null=True, blank=True)
+    # The naming decision (第六条: 择优命名).
+    decision_number = models.CharField(_("命名决定文号"), max_length=50, blank=True)
+    decision_date = models.DateField(_("命名决定日期"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -107,7 +113,10 @@ class NamingRound(ConcurrentTransitionMixin, models.Model):
     def start_decision(self):
         """专家评审结束，集体研究（第六条）。"""
 
-    @transition(field=phase, source=RoundPhase.DECISION, target=RoundPhase.PUBLICITY)
+    def has_deliberation(self):
+        return Deliberation.objects.filter(naming_round=self).exists()
+
+    @transition(field=phase, source=RoundPhase.DECISION, target=RoundPhase.PUBLICITY, conditions=[has_deliberation])
     def start_publicity(self):
         """集体研究确定名单，社会公示（第六条）。"""
 
@@ -272,6 +281,30 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=ApplicationStatus.UNDER_REVIEW, target=ApplicationStatus.SCORED)
     def finish_review(self):
         """所有未回避的专家都已提交评分。"""
+
+    @transition(field=status, source=ApplicationStatus.SCORED, target=ApplicationStatus.SHORTLISTED)
+    def shortlist(self):
+        """集体研究确定为拟命名对象（第六条）。"""
+
+    @transition(field=status, source=ApplicationStatus.SCORED, target=ApplicationStatus.NOT_SELECTED)
+    def decline(self):
+        """集体研究未入选。"""
+
+    @transition(field=status, source=ApplicationStatus.SHORTLISTED, target=ApplicationStatus.IN_PUBLICITY)
+    def publish(self):
+        """进入社会公示（第六条）。"""
+
+    @transition(field=status, source=ApplicationStatus.IN_PUBLICITY, target=ApplicationStatus.NOT_SELECTED)
+    def remove_after_objection(self):
+        """公示期间异议经核实成立，移出拟命名名单。"""
+
+    @transition(field=status, source=ApplicationStatus.IN_PUBLICITY, target=ApplicationStatus.APPROVED)
+    def approve(self):
+        """公示期满无成立的异议。"""
+
+    @transition(field=status, source=ApplicationStatus.APPROVED, target=ApplicationStatus.NAMED)
+    def confer_title(self):
+        """市总工会发布命名决定（第六条：择优命名）。"""
 
     @transition(field=status, source=list(WITHDRAWABLE_STATES), target=ApplicationStatus.WITHDRAWN)
     def withdraw(self):
@@ -455,3 +488,81 @@ class ScoreItem(models.Model):
         verbose_name = _("评分项得分")
         verbose_name_plural = _("评分项得分")
         constraints = [models.UniqueConstraint(fields=["assignment", "criterion"], name="one_score_per_criterion")]
+
+
+class Deliberation(models.Model):
+    """集体研究: the meeting that chose the shortlist from the ranking (第六条)."""
+
+    naming_round = models.OneToOneField(NamingRound, verbose_name=_("命名批次"), on_delete=models.PROTECT,
+                                        related_name="deliberation")
+    meeting_date = models.DateField(_("会议日期"))
+    minutes_ref = models.CharField(_("会议纪要编号"), max_length=100)
+    notes = models.TextField(_("说明"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    scope_union_lookup = "naming_round__union"
+
+    class Meta:
+        verbose_name = _("集体研究")
+        verbose_name_plural = _("集体研究")
+
+    def __str__(self):
+        return f"{self.naming_round} {self.minutes_ref}"
+
+
+class ObjectionChannel(models.TextChoices):
+    ONLINE = "online", _("网上提交")
+    LETTER = "letter", _("来信")
+    PHONE = "phone", _("来电")
+    VISIT = "visit", _("来访")
+    EMAIL = "email", _("电子邮件")
+
+
+class ObjectorKind(models.TextChoices):
+    PERSON = "person", _("个人（实名）")
+    UNIT = "unit", _("单位（加盖公章）")
+
+
+class ObjectionStatus(models.TextChoices):
+    RECEIVED = "received", _("待核实")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")
+
+
+def objection_path(instance, filename):
+    return random_name("objections", os.path.splitext(filename)[1].lower())
+
+
+class Objection(models.Model):
+    """异议: raised against a shortlisted studio during the publicity (第六条: 社会公示)."""
+
+    application = models.ForeignKey(Application, verbose_name=_("公示对象"), on_delete=models.PROTECT,
+                                    related_name="objections")
+    channel = models.CharField(_("渠道"), max_length=16, choices=ObjectionChannel.choices)
+    objector_kind = models.CharField(_("异议人类别"), max_length=16, choices=ObjectorKind.choices)
+    objector_name = models.CharField(_("姓名或单位名称"), max_length=100)
+    contact = models.CharField(_("联系方式"), max_length=100, help_text=_("电话或电子邮箱"))
+    facts = models.TextField(_("异议事实"))
+    letter = models.FileField(_("单位盖章函或证明材料"), upload_to=objection_path, max_length=200, blank=True)
+    letter_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    received_at = models.DateTimeField(_("收到时间"), auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", help_text=_("网上提交的为空"))
+    status = models.CharField(_("核实结果"), max_length=16, choices=ObjectionStatus.choices,
+                              default=ObjectionStatus.RECEIVED, db_index=True)
+    handling = models.TextField(_("核实处理意见"), blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    scope_union_lookup = "application__unit"
+
+    class Meta:
+        verbose_name = _("异议")
+        verbose_name_plural = _("异议")
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.objector_name} → {self.application}"

@@ -8,7 +8,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from unions.models import Role, User
 
-from .models import PHASE_ORDER, Application, ApplicationAttachment, Assignment, AssignmentStatus, ExpertPanel, ApplicationStatus, NamingRound, RoundPhase, WITHDRAWABLE_STATES
+from .models import PHASE_ORDER, Application, ApplicationAttachment, Assignment, AssignmentStatus, ExpertPanel, Objection, ApplicationStatus, NamingRound, RoundPhase, WITHDRAWABLE_STATES
 from .permissions import can_manage_rounds, is_applicant, is_recommending_union_of
 
 
@@ -128,3 +128,22 @@ def my_assignment(user, pk):
     """An open task of the expert's (a submitted score or a recusal closes it)."""
     return get_object_or_404(my_assignments(user).filter(status=AssignmentStatus.ASSIGNED)
                              .select_related("application__naming_round__rule_set"), pk=pk)
+
+
+def round_objections(user, naming_round):
+    return scoped(user, Objection.objects.filter(application__naming_round=naming_round)
+                  .select_related("application", "application__unit", "recorded_by", "handled_by"))
+
+
+def objection_detail(user, pk):
+    return get_scoped_object_or_404(user, Objection.objects.select_related("application"), pk=pk)
+
+
+def publicity_rounds():
+    """Rounds whose public notice is running (public pages, no login)."""
+    return NamingRound.objects.filter(phase=RoundPhase.PUBLICITY, publicity_end__isnull=False)
+
+
+def publicity_applications(naming_round):
+    return (Application.objects.filter(naming_round=naming_round, status=ApplicationStatus.IN_PUBLICITY)
+            .select_related("unit", "unit__recommending_union").order_by("unit__path", "pk"))

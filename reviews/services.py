@@ -12,12 +12,10 @@ from core.notifications import notify
 from rules.models import RuleSet
 from unions.models import Role, Union, User
 
+from .decision_services import enter_publicity
+from .errors import StaleAction
 from .models import NamingRound, RoundLevel, RoundPhase
 from .permissions import can_manage_rounds
-
-
-class StaleAction(Exception):
-    """The object changed between the page being shown and the action arriving (another user, a double submit)."""
 
 
 # The transition that leaves each phase; the transitions themselves are written out on the model.
@@ -28,7 +26,7 @@ NEXT_TRANSITION = {
     RoundPhase.AUDIT: "start_expert_review",
     RoundPhase.EXPERT_REVIEW: "start_decision",
     RoundPhase.DECISION: "start_publicity",
-    RoundPhase.PUBLICITY: "conclude",
+    # The publicity ends with the naming decision (decision_services.naming_issue), not with this button.
 }
 
 DEADLINE_FIELDS = ["application_deadline", "preliminary_deadline", "audit_deadline", "expert_deadline",
@@ -114,11 +112,18 @@ def round_advance(actor, naming_round, *, from_phase, comment=""):
     if locked.phase != from_phase:
         raise StaleAction(_("该批次已处于“%(phase)s”阶段，可能已由他人推进，请刷新页面后再操作。")
                           % {"phase": locked.get_phase_display()})
+    if locked.phase == RoundPhase.PUBLICITY:
+        raise ValidationError(_("公示结束后请发布命名决定，批次随之结束（第六条）。"))
     if locked.phase not in NEXT_TRANSITION:
         raise ValidationError(_("该批次已命名结束，不能再推进。"))
     source = locked.phase
-    getattr(locked, NEXT_TRANSITION[source])()
+    transition_method = getattr(locked, NEXT_TRANSITION[source])
+    if source == RoundPhase.DECISION and not locked.has_deliberation():
+        raise ValidationError(_("请先记录集体研究结果（拟命名名单），再开始社会公示（第六条）。"))
+    transition_method()
     locked.save()
+    if locked.phase == RoundPhase.PUBLICITY:
+        enter_publicity(locked)
     log_transition(locked, union=locked.union, transition=NEXT_TRANSITION[source],
                    label=_("进入“%(phase)s”阶段") % {"phase": locked.get_phase_display()},
                    source=source, target=locked.phase, actor=actor, comment=comment)

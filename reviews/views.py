@@ -12,9 +12,10 @@ from rules.models import RuleSet
 
 from core.history import timeline
 
-from . import application_services, panel_services, scoring, selectors, services
+from . import application_services, decision_services, panel_services, scoring, selectors, services
 from .forms import (
-    ActionForm, ApplicationForm, AssignForm, AttachmentForm, PanelForm, RecuseForm, ScoreForm, MemberFormSet, ResultFormSet, RoundAdvanceForm, RoundCreateForm, RoundDeadlinesForm,
+    ActionForm, ApplicationForm, AssignForm, AttachmentForm, DeliberationForm, NamingForm, ObjectionHandleForm,
+    PanelForm, RecuseForm, ScoreForm, StaffObjectionForm, MemberFormSet, ResultFormSet, RoundAdvanceForm, RoundCreateForm, RoundDeadlinesForm,
     filled_rows,
 )
 from .models import ApplicationStatus, RoundPhase
@@ -423,3 +424,109 @@ def assignment_recuse(request, pk):
         messages.success(request, _("已声明回避，市总工会将另行分配专家。"))
         return redirect("reviews:assignment_list")
     return redirect("reviews:assignment_detail", pk)
+
+
+# --- collective decision, publicity, naming (第六条) -------------------------------------------
+
+
+def _report(request, error):
+    for text in getattr(error, "messages", [str(error)]):
+        messages.error(request, text)
+
+
+@login_required
+def decision(request, round_pk):
+    naming_round = _manager_round(request, round_pk)
+    rows = scoring.ranking(selectors.panel_rows(naming_round), naming_round.rule_set)
+    candidates = selectors.application_list(request.user).filter(naming_round=naming_round,
+                                                                 status=ApplicationStatus.SCORED)
+    ranked = [r["application"].pk for r in rows if r["rank"]][:naming_round.rule_set.quota_max]
+    form = DeliberationForm(request.POST or None, candidates=candidates,
+                            initial={"shortlisted": ranked, "meeting_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision_services.deliberation_record(request.user, naming_round, **form.cleaned_data)
+        except (ValidationError, services.StaleAction) as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("已记录集体研究结果。下一步：开始社会公示。"))
+            return redirect("reviews:round_detail", round_pk)
+    return render(request, "reviews/decision.html", {"round": naming_round, "form": form, "rows": rows,
+                                                     "deliberation": getattr(naming_round, "deliberation", None)})
+
+
+@login_required
+def objections(request, round_pk):
+    naming_round = _manager_round(request, round_pk)
+    in_publicity = selectors.application_list(request.user).filter(naming_round=naming_round,
+                                                                   status=ApplicationStatus.IN_PUBLICITY)
+    form = StaffObjectionForm(request.POST or None, request.FILES or None, applications=in_publicity)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            decision_services.objection_submit(data.pop("application"), recorded_by=request.user, **data)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("已登记异议。"))
+            return redirect("reviews:objections", round_pk)
+    return render(request, "reviews/objections.html", {
+        "round": naming_round, "form": form, "handle_form": ObjectionHandleForm(),
+        "objections": selectors.round_objections(request.user, naming_round),
+        "can_approve": naming_round.phase == RoundPhase.PUBLICITY and naming_round.publicity_end is not None
+        and timezone.localdate() > naming_round.publicity_end,
+    })
+
+
+@require_POST
+@login_required
+def objection_handle(request, pk):
+    objection = selectors.objection_detail(request.user, pk)
+    if not can_manage_rounds(request.user):
+        raise PermissionDenied
+    form = ObjectionHandleForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请选择核实结果并填写处理意见。"))
+        decision_services.objection_handle(request.user, objection, **form.cleaned_data)
+    except (ValidationError, services.StaleAction) as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("已记录核实结果。"))
+    return redirect("reviews:objections", objection.application.naming_round_id)
+
+
+@require_POST
+@login_required
+def publicity_approve(request, round_pk):
+    naming_round = _manager_round(request, round_pk)
+    try:
+        approved, waiting = decision_services.approve_after_publicity(naming_round, request.user)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        text = _("公示期满，%(n)d 家公示通过。") % {"n": approved}
+        if waiting:
+            text += _("另有 %(w)d 家的异议尚待核实。") % {"w": waiting}
+        messages.success(request, text)
+    return redirect("reviews:objections", round_pk)
+
+
+@login_required
+def naming(request, round_pk):
+    naming_round = _manager_round(request, round_pk)
+    form = NamingForm(request.POST or None, initial={"decision_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = decision_services.naming_issue(request.user, naming_round, **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                _add_errors(form, error)
+            else:
+                _report(request, error)
+        else:
+            messages.success(request, _("命名决定已发布，%(n)d 家工作室已列入名录。") % {"n": count})
+            return redirect("reviews:round_detail", round_pk)
+    approved = selectors.application_list(request.user).filter(naming_round=naming_round,
+                                                               status=ApplicationStatus.APPROVED)
+    return render(request, "reviews/naming.html", {"round": naming_round, "form": form, "approved": approved})

@@ -14,6 +14,7 @@ from reviews import services
 from reviews.models import PHASE_ORDER, NamingRound, RoundPhase
 from rules.models import RuleSet
 from tests import factories
+from tests.reviews.conftest import advance_to
 from unions.models import Role
 
 
@@ -65,13 +66,18 @@ def test_only_municipal_staff_create_and_advance(root, naming_round, role):
 
 
 def test_phases_follow_article_6_in_order_and_each_step_is_logged(city, naming_round):
-    for expected in PHASE_ORDER[1:]:
+    for expected in PHASE_ORDER[1:PHASE_ORDER.index(RoundPhase.DECISION) + 1]:
         naming_round = services.round_advance(city, naming_round, from_phase=naming_round.phase, comment="按期推进")
         assert naming_round.phase == expected
     log = list(TransitionLog.objects.for_object(naming_round).values_list("source", "target"))
-    assert log[1:] == list(zip(PHASE_ORDER, PHASE_ORDER[1:]))
-    with pytest.raises(ValidationError, match="命名结束"):
-        services.round_advance(city, naming_round, from_phase=RoundPhase.CONCLUDED)
+    assert log[1:] == list(zip(PHASE_ORDER, PHASE_ORDER[1:PHASE_ORDER.index(RoundPhase.DECISION) + 1]))
+
+
+def test_publicity_needs_the_collective_decision_first(city, naming_round):
+    naming_round = advance_to(city, naming_round, RoundPhase.DECISION)
+    with pytest.raises(ValidationError, match="请先记录集体研究结果"):
+        services.round_advance(city, naming_round, from_phase=RoundPhase.DECISION)
+    assert NamingRound.objects.get(pk=naming_round.pk).phase == RoundPhase.DECISION
 
 
 def test_a_stale_phase_is_refused_and_changes_nothing(city, naming_round):

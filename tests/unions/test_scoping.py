@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from reviews.application_services import application_create, application_save, attachment_add
 from reviews.models import (
     Application, ApplicationAttachment, ApplicationGroupObjectPermission, ApplicationMember, ApplicationResult,
-    ApplicationUserObjectPermission, Assignment, ExpertPanel, NamingRound, ScoreItem,
+    ApplicationUserObjectPermission, Assignment, Deliberation, ExpertPanel, NamingRound, Objection, ScoreItem,
 )
 from reviews.services import round_advance, round_create
 from rules.models import RuleSet, ScoringCriterion
@@ -72,9 +72,9 @@ SCOPED_MODELS = [Union, User, Studio, Leader, Member, TransitionLog, Notificatio
 
 
 UNOWNED_MODELS = [RuleSet, ScoringCriterion, NamingRound, CalendarDay]  # the same for every union
-# Reached through experts' own selectors (tests/reviews/test_panels.py proves who sees them);
-# their lookups must still resolve, so a union-scoped list of them is possible.
-EXPERT_MODELS = [ExpertPanel, Assignment, ScoreItem, ApplicationUserObjectPermission, ApplicationGroupObjectPermission]
+# Later-stage workflow rows, absent from this fixture: their lookups must resolve; who sees
+# them is proven in tests/reviews (test_panels.py, test_decision_and_naming.py).
+EXPERT_MODELS = [ExpertPanel, Deliberation, Objection, Assignment, ScoreItem, ApplicationUserObjectPermission, ApplicationGroupObjectPermission]
 
 
 def test_every_project_model_declares_its_scope():

@@ -1,0 +1,23 @@
+"""Scheduled jobs of the naming workflow (Celery beat; see CELERY_BEAT_SCHEDULE in settings)."""
+import logging
+
+from celery import shared_task
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from . import decision_services
+from .models import NamingRound, RoundPhase
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def approve_ended_publicities():
+    """Every day: rounds whose publicity has ended get their results confirmed (第六条: 社会公示)."""
+    results = {}
+    for naming_round in NamingRound.objects.filter(phase=RoundPhase.PUBLICITY, publicity_end__lt=timezone.localdate()):
+        try:
+            results[naming_round.pk] = decision_services.approve_after_publicity(naming_round)
+        except ValidationError:
+            logger.exception("could not confirm the publicity of round %s", naming_round.pk)
+    return results
