@@ -149,6 +149,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.approve_ended_publicities",
         "schedule": crontab(hour=1, minute=0),  # every night, Asia/Shanghai
     },
+    "remind-experts": {
+        "task": "reviews.tasks.remind_experts",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

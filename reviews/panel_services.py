@@ -226,3 +226,17 @@ def _finish_if_complete(application):
         application.save()
         log_transition(application, union=application.unit, transition="finish_review", label=_("评审完成"),
                        source=ApplicationStatus.UNDER_REVIEW, target=application.status, actor=None)
+
+
+def remind_unscored(naming_round, days_left):
+    """Tells each expert with tasks still to score how many and by when; returns how many were told."""
+    waiting = (Assignment.objects.filter(application__naming_round=naming_round, status=AssignmentStatus.ASSIGNED)
+               .values("expert").annotate(n=Count("pk")))
+    counts = {row["expert"]: row["n"] for row in waiting}
+    for expert in User.objects.filter(pk__in=counts, is_active=True):
+        when = _("今天") if days_left == 0 else _("%(n)d 天后") % {"n": days_left}
+        notify([expert], _("评分提醒：还有 %(n)d 份申报待评分") % {"n": counts[expert.pk]},
+               _("专家评审截止日为 %(d)s（%(when)s），请及时完成评分。") % {
+                   "d": f"{naming_round.expert_deadline:%Y-%m-%d}", "when": when},
+               reverse("reviews:assignment_list"))
+    return len(counts)

@@ -5,7 +5,7 @@ from celery import shared_task
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from . import decision_services
+from . import decision_services, panel_services
 from .models import NamingRound, RoundPhase
 
 logger = logging.getLogger(__name__)
@@ -21,3 +21,16 @@ def approve_ended_publicities():
         except ValidationError:
             logger.exception("could not confirm the publicity of round %s", naming_round.pk)
     return results
+
+
+@shared_task
+def remind_experts():
+    """Every morning: experts with unscored tasks are reminded N days before the deadline and on the day itself."""
+    today = timezone.localdate()
+    reminded = 0
+    for naming_round in NamingRound.objects.filter(phase=RoundPhase.EXPERT_REVIEW).select_related("rule_set"):
+        days_left = (naming_round.expert_deadline - today).days
+        if days_left not in (naming_round.rule_set.reminder_days_before, 0):
+            continue
+        reminded += panel_services.remind_unscored(naming_round, days_left)
+    return reminded

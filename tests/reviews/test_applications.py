@@ -190,3 +190,47 @@ def test_audit_reject_needs_a_reason(city, unit_user, county_user, open_round):
         apps.application_audit_reject(city, application, from_status=ApplicationStatus.RECOMMENDED)
     apps.application_audit_reject(city, application, from_status=ApplicationStatus.RECOMMENDED, comment="属研发班组")
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.REJECTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_acting_at_once_have_exactly_one_effect(root, published_rules):
+    """One county officer recommends while a colleague returns the same application: one wins, one is told."""
+    import threading
+
+    from django.db import connection, connections
+
+    from reviews import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; .ci/run runs this there")
+    city = factories.user_with_role(Role.MUNICIPAL_STAFF)
+    county = factories.county_union("并发县总工会")
+    unit_user = factories.user_with_role(Role.UNIT_STAFF, factories.unit_union(county))
+    naming_round = advance_to(city, services.round_create(city, year=2026), RoundPhase.APPLICATION)
+    application = complete_draft(unit_user, naming_round)
+    apps.application_submit(unit_user, application, from_status=ApplicationStatus.DRAFT)
+    advance_to(city, naming_round, RoundPhase.PRELIMINARY)
+    officers = [factories.user_with_role(Role.RECOMMENDING_STAFF, county) for _ in range(2)]
+    actions = [apps.application_recommend, apps.application_return]
+    barrier, outcomes = threading.Barrier(2), []
+
+    def act(officer, action):
+        try:
+            barrier.wait()
+            action(officer, application, from_status=ApplicationStatus.SUBMITTED, comment="并发测试")
+            outcomes.append("ok")
+        except StaleAction as error:
+            outcomes.append("stale" if "请刷新页面" in str(error) else "?")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=act, args=pair) for pair in zip(officers, actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "stale"]
+    final = Application.objects.get(pk=application.pk).status
+    assert final in (ApplicationStatus.RECOMMENDED, ApplicationStatus.RETURNED)
+    assert TransitionLog.objects.for_object(application).filter(
+        transition__in=["recommend", "return_for_revision"]).count() == 1

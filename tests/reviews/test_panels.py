@@ -225,3 +225,26 @@ def test_score_form_labels_show_plain_maximums(assigned, city, login):
     assignment = Assignment.objects.first()
     page = login(assignment.expert).get(reverse("reviews:assignment_detail", args=[assignment.pk])).content.decode()
     assert "工作平台（10 分）" in page and "E+" not in page
+
+
+def test_experts_are_reminded_before_the_deadline_and_on_the_day(assigned, city):
+    import datetime
+
+    from django.utils import timezone
+
+    from core.models import Notification
+    from reviews.models import NamingRound
+    from reviews.tasks import remind_experts
+
+    naming_round = advance_to(city, assigned["round"], RoundPhase.EXPERT_REVIEW)
+    today = timezone.localdate()
+    NamingRound.objects.filter(pk=naming_round.pk).update(expert_deadline=today + datetime.timedelta(days=3))
+    assert remind_experts() == 4
+    assert Notification.objects.filter(title__startswith="评分提醒").count() == 4
+    NamingRound.objects.filter(pk=naming_round.pk).update(expert_deadline=today + datetime.timedelta(days=2))
+    assert remind_experts() == 0
+    NamingRound.objects.filter(pk=naming_round.pk).update(expert_deadline=today)
+    done = Assignment.objects.filter(expert=assigned["experts"][0])
+    for assignment in done:
+        panel_services.recuse(assignment.expert, assignment, "回避")
+    assert remind_experts() == 3  # the expert with nothing left to score is not reminded
