@@ -240,8 +240,7 @@ def naming_issue(actor, naming_round, *, decision_number, decision_date):
         _log(application, actor, "name", _("命名"), source, decision_number)
         notify(_unit_staff(application), _("“%(s)s”已被命名") % {"s": studio.name}, decision_number,
                reverse("studios:detail", args=[studio.pk]))
-    NamingRound.objects.filter(pk=locked.pk).update(decision_number=decision_number.strip(),
-                                                   decision_date=decision_date)
+    locked.decision_number, locked.decision_date = decision_number.strip(), decision_date
     source = locked.phase
     locked.conclude()
     locked.save()

@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.utils import timezone
 from django.core.management.base import CommandError
 
 from core.management.commands.seed_demo import COUNTIES, DEMO_PASSWORD, DIRECT, UNITS
@@ -42,7 +43,7 @@ def test_seeding_twice_creates_nothing_twice():
     first_output = seed()
     first = row_counts()
     assert first["unions.Union"] == 1 + len(COUNTIES) + len(DIRECT) + 1 + sum(map(len, UNITS.values()))
-    assert first["unions.User"] == 6 and first["studios.Studio"] >= 8 and first["studios.Member"] >= 24
+    assert first["unions.User"] == 9 and first["studios.Studio"] >= 8 and first["studios.Member"] >= 24
     assert DEMO_PASSWORD in first_output and "新建工会 26 个" in first_output
     second_output = seed()
     assert row_counts() == first
@@ -101,13 +102,13 @@ def test_the_tree_is_jieyangs_and_units_are_recommended_by_their_parent():
 def test_demo_studios_follow_the_rules_and_show_every_state():
     seed(verbosity=0)
     studios = Studio.objects.exclude(pk__in=SYNTHETIC_STUDIOS).select_related("leader", "unit")
-    assert 8 <= studios.count() <= 12
+    assert 8 <= studios.count() <= 16  # ten named before, five by last year's demo round
     assert set(studios.values_list("status", flat=True)) == set(StudioStatus.values)
     assert studios.filter(unit=User.objects.get(username="unit").union).count() >= 2
     for studio in studios:
         assert studio.name == studio_name_for(studio.leader.name)  # 第六条
         assert studio.unit.kind == UnionKind.UNIT and studio.leader.unit == studio.unit
-        assert 2023 <= studio.named_year <= 2025
+        assert 2023 <= studio.named_year < timezone.localdate().year
         assert re.fullmatch(rf"揭工总〔{studio.named_year}〕\d+号", studio.decision_number)
         assert studio.leader.honour and studio.leader.honour_year < studio.named_year
         assert 3 <= studio.members.count() <= 6
@@ -183,3 +184,22 @@ def test_scale_rejects_a_negative_number():
     with pytest.raises(CommandError):
         seed(scale=-1)
     assert not Union.objects.exists()
+
+
+def test_demo_has_last_years_concluded_round_and_this_years_open_round():
+    from reviews.models import ApplicationStatus, NamingRound, RoundPhase
+
+    seed(verbosity=0)
+    year = timezone.localdate().year
+    previous = NamingRound.objects.get(year=year - 1)
+    assert previous.phase == RoundPhase.CONCLUDED and previous.decision_number == f"揭工总〔{year - 1}〕21号"
+    assert set(previous.applications.values_list("status", flat=True)) == {
+        ApplicationStatus.NAMED, ApplicationStatus.NOT_SELECTED, ApplicationStatus.REJECTED,
+        ApplicationStatus.WITHDRAWN}
+    named_names = [a.studio_name for a in previous.applications.filter(status=ApplicationStatus.NAMED)]
+    named = Studio.objects.filter(name__in=named_names, named_year=year - 1, decision_number=previous.decision_number)
+    assert len(named_names) == named.count() == 5
+    current = NamingRound.objects.get(year=year)
+    assert current.phase == RoundPhase.APPLICATION
+    assert set(current.applications.values_list("status", flat=True)) == {
+        ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED}

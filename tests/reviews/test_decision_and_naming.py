@@ -148,7 +148,9 @@ def test_naming_creates_the_studios_by_article_6_and_concludes_the_round(city, s
     studio = Studio.objects.get(name="陈伟劳模和工匠人才创新工作室")
     assert studio.named_year == 2026 and studio.decision_number == "揭工总〔2026〕12号"
     assert studio.members.count() == 3 and studio.leader.honour == "provincial_model"
-    assert NamingRound.objects.get(pk=naming_round.pk).phase == RoundPhase.CONCLUDED
+    concluded = NamingRound.objects.get(pk=naming_round.pk)
+    assert concluded.phase == RoundPhase.CONCLUDED
+    assert (concluded.decision_number, concluded.decision_date) == ("揭工总〔2026〕12号", datetime.date(2026, 12, 1))
     assert set(Application.objects.filter(status=ApplicationStatus.NAMED).values_list("leader_name", flat=True)) == {
         "陈伟", "林芳", "黄强"}
     registry = client.get(reverse("public:registry")).content.decode()

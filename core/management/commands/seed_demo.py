@@ -6,6 +6,7 @@ studios exist (each with its own unit union, a leader and 3 members), written
 with bulk inserts so that benchmarks with tens of thousands of rows stay fast.
 """
 import datetime
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 from studios.models import (
     STUDIO_NAME_SUFFIX, HonourKind, Leader, Member, MemberRole, Studio, StudioStatus, studio_name_for,
 )
-from reviews import application_services
+from reviews import application_services, decision_services, panel_services
 from reviews import services as round_services
 from reviews.models import NamingRound
 from rules.models import RuleSet
@@ -57,7 +58,10 @@ ACCOUNTS = [
     ("unit2", "蔡佳琪", Role.UNIT_STAFF, "普宁市锦程纺织有限公司工会", "工会干事"),
     ("county", "李强", Role.RECOMMENDING_STAFF, "榕城区总工会", "经济技术部部长"),
     ("city", "张华", Role.MUNICIPAL_STAFF, ROOT, "经济技术部副部长"),
+    ("county2", "郑强", Role.RECOMMENDING_STAFF, "普宁市总工会", "经济技术部部长"),
     ("expert", "周建国", Role.EXPERT, ROOT, "正高级工程师"),
+    ("expert2", "林国栋", Role.EXPERT, "揭阳市教育工会", "教授"),
+    ("expert3", "吴海燕", Role.EXPERT, "揭东区总工会", "高级技师"),
     ("admin", "刘洋", Role.ADMIN, ROOT, "系统管理员"),
 ]
 
@@ -100,6 +104,18 @@ APPLICATION_FIELDS = {
     "lower_naming": "county_studio", "not_rnd_declaration": True,
 }
 
+# Last year's round: (account, leader, field, how it ended)
+PREVIOUS_APPLICATIONS = [
+    ("unit", "蔡建国", "数控刀具", "named"),
+    ("unit", "方志诚", "焊接机器人", "named"),
+    ("unit", "许文杰", "精密装配", "named"),
+    ("unit", "何振宇", "设备点检", "not_selected"),
+    ("unit2", "赖秀英", "节能染色", "named"),
+    ("unit2", "郑伟", "纺纱工艺", "named"),
+    ("unit2", "温晓玲", "面料检测", "rejected"),
+    ("unit2", "彭丽华", "服装打版", "withdrawn"),
+]
+
 # Synthetic rows for --scale; the prefixes tell them apart from the demo data.
 SYNTHETIC_UNIT = "合成单位{:05d}工会"
 SYNTHETIC_LEADER = "合成领衔人{:05d}"
@@ -134,6 +150,9 @@ class Command(BaseCommand):
             unions = self._union_tree()
             self._accounts(unions)
             self._studios(unions)
+            if RuleSet.objects.current() is None:  # e.g. a test database flushed after its migrations
+                ruleset_create_default(published=True)
+            self._previous_round()
             self._current_round()
             if scale:
                 self._scale(scale)
@@ -205,8 +224,6 @@ class Command(BaseCommand):
         year = timezone.localdate().year
         if NamingRound.objects.filter(year=year).exists():
             return
-        if RuleSet.objects.current() is None:  # e.g. a test database flushed after its migrations
-            ruleset_create_default(published=True)
         city = User.objects.get(username="city")
         start = timezone.localdate() - datetime.timedelta(days=10)
         naming_round = round_services.round_create(
@@ -221,24 +238,86 @@ class Command(BaseCommand):
         """A complete draft from `unit` and a submitted application from `unit2`."""
         for username, leader, field, submit in DEMO_APPLICATIONS:
             user = User.objects.get(username=username)
-            application = application_services.application_create(user, naming_round)
-            year = naming_round.year
-            fields = {
-                **APPLICATION_FIELDS, "leader_name": leader, "founded_on": datetime.date(year - 4, 3, 1),
-                "annual_plan": f"{year} 年围绕{field}攻关 3 项现场难题，开展 12 次技能培训。",
-                "lower_naming_date": datetime.date(year - 2, 5, 1),
-                "lower_naming_body": user.union.recommending_union.name,
-            }
-            results = [
-                {"year": year - 2, "kind": "patent", "title": f"{field}专用夹具", "patent_number": f"ZL{year - 2}10000123.4",
-                 "level": "national", "issuing_body": "国家知识产权局"},
-                {"year": year - 1, "kind": "recognition", "title": f"{field}工艺改进", "patent_number": "",
-                 "level": "municipal", "issuing_body": "揭阳市科学技术局"},
-            ]
-            members = [{"name": f"{leader[0]}{n}", "role": "技术骨干", "job_title": "技师"} for n in ("明", "华", "军")]
-            application = application_services.application_save(user, application, fields, members, results)
+            application = self._fill(user, naming_round, leader, field)
             if submit:
                 application_services.application_submit(user, application, from_status=application.status)
+
+    def _fill(self, user, naming_round, leader, field):
+        """A complete application meeting every condition of 第五条."""
+        application = application_services.application_create(user, naming_round)
+        year = naming_round.year
+        fields = {
+            **APPLICATION_FIELDS, "leader_name": leader, "founded_on": datetime.date(year - 4, 3, 1),
+            "annual_plan": f"{year} 年围绕{field}攻关 3 项现场难题，开展 12 次技能培训。",
+            "lower_naming_date": datetime.date(year - 2, 5, 1),
+            "lower_naming_body": user.union.recommending_union.name,
+        }
+        results = [
+            {"year": year - 2, "kind": "patent", "title": f"{field}专用夹具", "patent_number": f"ZL{year - 2}10000123.4",
+             "level": "national", "issuing_body": "国家知识产权局"},
+            {"year": year - 1, "kind": "recognition", "title": f"{field}工艺改进", "patent_number": "",
+             "level": "municipal", "issuing_body": "揭阳市科学技术局"},
+        ]
+        members = [{"name": f"{leader[0]}{n}", "role": "技术骨干", "job_title": "技师"} for n in ("明", "华", "军")]
+        return application_services.application_save(user, application, fields, members, results)
+
+    def _previous_round(self):
+        """Last year's round, taken through every step of 第六条 to its naming decision."""
+        year = timezone.localdate().year - 1
+        if NamingRound.objects.filter(year=year).exists():
+            return
+        users = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in ACCOUNTS])}
+        city = users["city"]
+        naming_round = round_services.round_create(city, year=year, notes="演示数据：上一年度命名批次（已结束）。")
+        advance = lambda r: round_services.round_advance(city, r, from_phase=r.phase)  # noqa: E731
+        naming_round = advance(naming_round)
+        applications = []
+        for username, leader, field, outcome in PREVIOUS_APPLICATIONS:
+            application = self._fill(users[username], naming_round, leader, field)
+            if outcome == "withdrawn":
+                application_services.application_withdraw(users[username], application, from_status="draft",
+                                                           comment="领衔人岗位调整，暂不申报。")
+                continue
+            application_services.application_submit(users[username], application, from_status="draft")
+            applications.append((application, username, outcome))
+        naming_round = advance(naming_round)
+        for application, username, outcome in applications:
+            reviewer = users["county" if username == "unit" else "county2"]
+            if outcome == "rejected":
+                application_services.application_reject(reviewer, application, from_status="submitted",
+                                                        comment="创新成果未达到县级以上认可，暂不推荐。")
+            else:
+                application_services.application_recommend(reviewer, application, from_status="submitted",
+                                                           comment="材料齐全，同意推荐。")
+        naming_round = advance(naming_round)
+        reviewed = [a for a, _u, outcome in applications if outcome != "rejected"]
+        for application in reviewed:
+            application_services.application_accept(city, application, from_status="recommended")
+        panel = panel_services.panel_save(city, naming_round, [users["expert"], users["expert2"], users["expert3"]])
+        panel_services.auto_assign(city, panel)
+        naming_round = advance(naming_round)
+        criteria = list(naming_round.rule_set.criteria.all())
+        for rank, application in enumerate(reviewed):
+            for turn, assignment in enumerate(application.assignments.all()):
+                share = Decimal(95 - 4 * rank - 3 * turn) / 100
+                points = {c.pk: (c.max_score * share).quantize(Decimal("0.1")) for c in criteria}
+                panel_services.submit_scores(assignment.expert, assignment, points, "团队稳定，成果突出。")
+        naming_round = advance(naming_round)
+        shortlist = [a for a, _u, outcome in applications if outcome == "named"]
+        decision_services.deliberation_record(city, naming_round, meeting_date=datetime.date(year, 11, 20),
+                                              minutes_ref=f"市总工会党组会议纪要〔{year}〕9号", shortlisted=shortlist)
+        naming_round = advance(naming_round)
+        decision_services.approve_after_publicity(naming_round, city,
+                                                  today=naming_round.publicity_end + datetime.timedelta(days=1))
+        decision_services.naming_issue(city, naming_round, decision_number=f"揭工总〔{year}〕21号",
+                                       decision_date=datetime.date(year, 12, 10))
+        # The demo happened last year: move its dates there (the history keeps when it was seeded).
+        NamingRound.objects.filter(pk=naming_round.pk).update(
+            application_deadline=datetime.date(year, 7, 31), preliminary_deadline=datetime.date(year, 8, 31),
+            audit_deadline=datetime.date(year, 9, 30), expert_deadline=datetime.date(year, 10, 31),
+            decision_deadline=datetime.date(year, 11, 20), publicity_start=datetime.date(year, 11, 24),
+            publicity_end=datetime.date(year, 11, 28))
+        self.created["rounds"] += 1
 
     # --scale: synthetic studios
 
