@@ -4,10 +4,12 @@ from unions.scoping import get_scoped_object_or_404, scoped
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
 from unions.models import Role, User
 
+from .application_services import EDIT_PHASES, PRELIMINARY_PHASES
 from .models import PHASE_ORDER, Application, ApplicationAttachment, Assignment, AssignmentStatus, ExpertPanel, Objection, ApplicationStatus, NamingRound, RoundPhase, WITHDRAWABLE_STATES
 from .permissions import can_manage_rounds, is_applicant, is_recommending_union_of
 
@@ -69,27 +71,25 @@ def search_applications(queryset, text):
 
 def available_actions(user, application):
     """The actions this user may take on the application now, as (name, label, needs_comment, confirm)."""
-    from .application_services import EDIT_PHASES, PRELIMINARY_PHASES
-
     phase = application.naming_round.phase
     actions = []
     if is_applicant(user, application):
         if phase in EDIT_PHASES.get(application.status, ()):
-            actions.append(("submit", "提交申报", False, "提交后由县级总工会或市直基层工会初审，期间不能修改。确定提交吗？"))
+            actions.append(("submit", _("提交申报"), False, _("提交后由县级总工会或市直基层工会初审，期间不能修改。确定提交吗？")))
         if application.status in WITHDRAWABLE_STATES:
-            actions.append(("withdraw", "撤回申报", True, "撤回后本申报不再参加本批次评审，确定撤回吗？"))
+            actions.append(("withdraw", _("撤回申报"), True, _("撤回后本申报不再参加本批次评审，确定撤回吗？")))
     if (is_recommending_union_of(user, application) and application.status == ApplicationStatus.SUBMITTED
             and phase in PRELIMINARY_PHASES):
         actions += [
-            ("recommend", "初审推荐", False, "推荐后由市总工会审核，确定推荐吗？"),
-            ("return", "退回修改", True, ""),
-            ("reject", "不予推荐", True, "不予推荐后本申报结束，确定吗？"),
+            ("recommend", _("初审推荐"), False, _("推荐后由市总工会审核，确定推荐吗？")),
+            ("return", _("退回修改"), True, ""),
+            ("reject", _("不予推荐"), True, _("不予推荐后本申报结束，确定吗？")),
         ]
     if can_manage_rounds(user) and application.status == ApplicationStatus.RECOMMENDED and phase == RoundPhase.AUDIT:
         actions += [
-            ("accept", "审核通过", False, "审核通过后进入专家评审，确定吗？"),
-            ("audit-return", "退回修改", True, ""),
-            ("audit-reject", "不予通过", True, "不予通过后本申报结束，确定吗？"),
+            ("accept", _("审核通过"), False, _("审核通过后进入专家评审，确定吗？")),
+            ("audit-return", _("退回修改"), True, ""),
+            ("audit-reject", _("不予通过"), True, _("不予通过后本申报结束，确定吗？")),
         ]
     return actions
 
