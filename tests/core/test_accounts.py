@@ -77,3 +77,8 @@ def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client, u
     client.force_login(user)
     html = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="zh-hans">' in html
+
+
+def test_anonymous_visitors_find_the_public_pages_and_the_login(client, db):
+    html = client.get("/public/registry/").content.decode()
+    assert 'href="/public/publicity/"' in html and 'href="/accounts/login/"' in html
