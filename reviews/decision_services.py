@@ -5,11 +5,10 @@ runs for the rule set's number of working days and takes objections; when it
 ends, applications without an upheld objection are approved; the naming
 decision turns each approved application into a Studio named by 第六条.
 """
-import datetime
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ from unions.models import Role, User
 
 from .models import (
     Application, ApplicationStatus, Deliberation, NamingRound, Objection, ObjectionChannel, ObjectionStatus,
-    ObjectorKind, RoundPhase,
+    ObjectorKind, RoundPhase, SiteVisit,
 )
 from .permissions import can_manage_rounds
 from .errors import StaleAction
@@ -248,3 +247,27 @@ def naming_issue(actor, naming_round, *, decision_number, decision_date):
                    target=locked.phase, actor=actor, comment=_("%(no)s，命名 %(n)d 家。") % {
                        "no": decision_number, "n": len(approved)})
     return len(approved)
+
+
+@transaction.atomic
+def site_visit_record(actor, application, *, visited_on, visitors, findings):
+    """Records a site visit (现场考察) between the audit and the expert review; it is logged on the application."""
+    _require_manager(actor)
+    application = Application.objects.select_for_update().select_related("naming_round", "unit").get(
+        pk=application.pk)
+    if application.naming_round.phase not in (RoundPhase.AUDIT, RoundPhase.EXPERT_REVIEW):
+        raise ValidationError(_("现场考察在审核和专家评审阶段进行，当前为“%(phase)s”阶段。") % {
+            "phase": application.naming_round.get_phase_display()})
+    if application.status not in (ApplicationStatus.RECOMMENDED, ApplicationStatus.ACCEPTED,
+                                  ApplicationStatus.UNDER_REVIEW):
+        raise ValidationError(_("“%(a)s”为“%(s)s”，不安排现场考察。") % {"a": application,
+                                                                   "s": application.get_status_display()})
+    if visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": _("考察日期不能晚于今天：请在考察后记录。")})
+    if not findings.strip():
+        raise ValidationError({"findings": _("请填写考察情况。")})
+    visit = SiteVisit.objects.create(application=application, visited_on=visited_on, visitors=visitors.strip(),
+                                     findings=findings.strip(), recorded_by=actor)
+    _log(application, actor, "site_visit", _("现场考察"), application.status,
+         f"{visited_on:%Y-%m-%d}，{visit.visitors}：{visit.findings}")
+    return visit

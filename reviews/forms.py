@@ -202,3 +202,9 @@ class NamingForm(forms.Form):
     decision_number = forms.CharField(label=_("命名决定文号"), max_length=50,
                                       widget=forms.TextInput(attrs={"placeholder": "揭工总〔2026〕12号"}))
     decision_date = forms.DateField(label=_("成文日期"), widget=DATE)
+
+
+class SiteVisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("考察日期"), widget=DATE)
+    visitors = forms.CharField(label=_("考察人员"), max_length=200)
+    findings = forms.CharField(label=_("考察情况"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))

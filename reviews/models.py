@@ -566,3 +566,26 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.objector_name} → {self.application}"
+
+
+class SiteVisit(models.Model):
+    """现场考察: an optional visit between the audit and the expert review, with its findings."""
+
+    application = models.ForeignKey(Application, verbose_name=_("申报书"), on_delete=models.CASCADE,
+                                    related_name="site_visits")
+    visited_on = models.DateField(_("考察日期"))
+    visitors = models.CharField(_("考察人员"), max_length=200)
+    findings = models.TextField(_("考察情况"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    scope_union_lookup = "application__unit"
+
+    class Meta:
+        verbose_name = _("现场考察")
+        verbose_name_plural = _("现场考察")
+        ordering = ["visited_on", "pk"]
+
+    def __str__(self):
+        return f"{self.application} {self.visited_on:%Y-%m-%d}"

@@ -27,6 +27,7 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path("applications/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("applications/<int:pk>/site-visit/", views.site_visit, name="site_visit"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("applications/<int:pk>/<slug:action>/", views.application_action, name="application_action"),

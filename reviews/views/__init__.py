@@ -8,6 +8,7 @@ from .applications import (  # noqa: F401
     attachment_delete,
     attachment_download,
     attachment_upload,
+    site_visit,
 )
 from .decisions import decision, naming, objection_handle, objections, publicity_approve  # noqa: F401
 from .panels import (  # noqa: F401

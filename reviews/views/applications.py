@@ -4,26 +4,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.history import timeline
 from core.lists import paginate
 
-from .. import (
-    application_services,
-    selectors,
-    services,
-)
+from .. import application_services, decision_services, selectors, services
 from ..forms import (
     ActionForm,
     ApplicationForm,
     AttachmentForm,
     MemberFormSet,
     ResultFormSet,
+    SiteVisitForm,
     filled_rows,
 )
 from ..models import ApplicationStatus
+from ..permissions import can_manage_rounds
+from .common import _report
 
 ACTIONS = {
     "submit": application_services.application_submit,
@@ -111,7 +111,28 @@ def application_detail(request, pk):
         "can_edit": _can_edit(request.user, application),
         "attachments": application.attachments.select_related("uploaded_by"),
         "attachment_form": AttachmentForm(),
+        "site_visits": application.site_visits.select_related("recorded_by"),
+        "site_visit_form": SiteVisitForm(initial={"visited_on": timezone.localdate()})
+        if can_manage_rounds(request.user) else None,
     })
+
+
+@require_POST
+@login_required
+def site_visit(request, pk):
+    application = selectors.application_detail(request.user, pk)
+    if not can_manage_rounds(request.user):
+        raise PermissionDenied
+    form = SiteVisitForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请填写考察日期、人员和情况。"))
+        decision_services.site_visit_record(request.user, application, **form.cleaned_data)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("已记录现场考察情况。"))
+    return redirect("reviews:application_detail", pk)
 
 
 def _can_edit(user, application):

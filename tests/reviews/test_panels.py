@@ -248,3 +248,28 @@ def test_experts_are_reminded_before_the_deadline_and_on_the_day(assigned, city)
     for assignment in done:
         panel_services.recuse(assignment.expert, assignment, "回避")
     assert remind_experts() == 3  # the expert with nothing left to score is not reminded
+
+
+def test_a_site_visit_is_recorded_between_audit_and_expert_review(reviewing, city, login):
+    import datetime
+
+    from django.utils import timezone
+
+    from core.models import TransitionLog
+    from reviews import decision_services
+
+    application = reviewing["applications"][0]
+    with pytest.raises(ValidationError, match="请在考察后记录"):
+        decision_services.site_visit_record(city, application, visited_on=timezone.localdate() + datetime.timedelta(1),
+                                            visitors="张华、林教授", findings="场所、牌匾、设备与申报一致。")
+    client = login(city)
+    client.post(reverse("reviews:site_visit", args=[application.pk]), {
+        "visited_on": timezone.localdate().isoformat(), "visitors": "张华、林教授", "findings": "场所、牌匾、设备与申报一致。"})
+    assert application.site_visits.get().findings == "场所、牌匾、设备与申报一致。"
+    assert TransitionLog.objects.for_object(application).filter(label="现场考察").exists()
+    assert "场所、牌匾、设备与申报一致" in client.get(
+        reverse("reviews:application_detail", args=[application.pk])).content.decode()
+    county_user = factories.user_with_role(Role.RECOMMENDING_STAFF, reviewing["counties"][0])
+    assert login(county_user).post(reverse("reviews:site_visit", args=[application.pk]), {
+        "visited_on": timezone.localdate().isoformat(), "visitors": "x", "findings": "y"}).status_code == 403
+    assert application.site_visits.count() == 1

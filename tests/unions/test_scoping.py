@@ -12,6 +12,7 @@ from reviews.application_services import application_create, application_save, a
 from reviews.models import (
     Application, ApplicationAttachment, ApplicationGroupObjectPermission, ApplicationMember, ApplicationResult,
     ApplicationUserObjectPermission, Assignment, Deliberation, ExpertPanel, NamingRound, Objection, ScoreItem,
+    SiteVisit,
 )
 from reviews.services import round_advance, round_create
 from rules.models import RuleSet, ScoringCriterion
@@ -74,7 +75,7 @@ SCOPED_MODELS = [Union, User, Studio, Leader, Member, TransitionLog, Notificatio
 UNOWNED_MODELS = [RuleSet, ScoringCriterion, NamingRound, CalendarDay]  # the same for every union
 # Later-stage workflow rows, absent from this fixture: their lookups must resolve; who sees
 # them is proven in tests/reviews (test_panels.py, test_decision_and_naming.py).
-EXPERT_MODELS = [ExpertPanel, Deliberation, Objection, Assignment, ScoreItem, ApplicationUserObjectPermission, ApplicationGroupObjectPermission]
+EXPERT_MODELS = [ExpertPanel, Deliberation, Objection, SiteVisit, Assignment, ScoreItem, ApplicationUserObjectPermission, ApplicationGroupObjectPermission]
 
 
 def test_every_project_model_declares_its_scope():
