@@ -42,7 +42,7 @@ def _phase_error(naming_round, action):
 
 def _lock(application, from_status=None):
     """The application, row-locked; `from_status` is the state the actor saw (None: any)."""
-    locked = Application.objects.select_for_update().select_related("naming_round", "unit").get(pk=application.pk)
+    locked = Application.objects.select_for_update(of=("self",)).select_related("naming_round", "unit").get(pk=application.pk)
     if from_status is not None and locked.status != from_status:
         raise StaleAction(_("该申报已变为“%(status)s”，可能已由他人处理，请刷新页面后再操作。")
                           % {"status": locked.get_status_display()})

@@ -37,7 +37,7 @@ def _require_manager(actor):
 
 
 def _lock_round(naming_round, phase, action):
-    locked = NamingRound.objects.select_for_update().select_related("rule_set").get(pk=naming_round.pk)
+    locked = NamingRound.objects.select_for_update(of=("self",)).select_related("rule_set").get(pk=naming_round.pk)
     if locked.phase != phase:
         raise ValidationError(_("当前处于“%(phase)s”阶段，不能%(action)s。") % {
             "phase": locked.get_phase_display(), "action": action})
@@ -60,7 +60,7 @@ def deliberation_record(actor, naming_round, *, meeting_date, minutes_ref, short
     locked = _lock_round(naming_round, RoundPhase.DECISION, _("记录集体研究结果"))
     if Deliberation.objects.filter(naming_round=locked).exists():
         raise StaleAction(_("本批次已记录集体研究结果。"))
-    applications = list(Application.objects.select_for_update().filter(naming_round=locked).select_related("unit"))
+    applications = list(Application.objects.select_for_update(of=("self",)).filter(naming_round=locked).select_related("unit"))
     pending = [a for a in applications if a.status in (ApplicationStatus.ACCEPTED, ApplicationStatus.UNDER_REVIEW)]
     if pending:
         raise ValidationError(_("还有 %(n)d 份申报未完成专家评审：%(names)s。") % {
@@ -100,7 +100,7 @@ def enter_publicity(naming_round):
     end = add_working_days(start, naming_round.rule_set.publicity_working_days)
     NamingRound.objects.filter(pk=naming_round.pk).update(publicity_start=start, publicity_end=end)
     naming_round.publicity_start, naming_round.publicity_end = start, end
-    for application in Application.objects.select_for_update().filter(
+    for application in Application.objects.select_for_update(of=("self",)).filter(
             naming_round=naming_round, status=ApplicationStatus.SHORTLISTED).select_related("unit"):
         source = application.status
         application.publish()
@@ -163,7 +163,7 @@ def objection_handle(actor, objection, *, upheld, handling):
     locked.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
     locked.handling, locked.handled_by, locked.handled_at = handling, actor, timezone.now()
     locked.save(update_fields=["status", "handling", "handled_by", "handled_at"])
-    application = Application.objects.select_for_update().select_related("unit").get(pk=locked.application_id)
+    application = Application.objects.select_for_update(of=("self",)).select_related("unit").get(pk=locked.application_id)
     if upheld and application.status == ApplicationStatus.IN_PUBLICITY:
         source = application.status
         application.remove_after_objection()
@@ -188,7 +188,7 @@ def approve_after_publicity(naming_round, actor=None, today=None):
         raise ValidationError(_("公示期尚未结束（%(end)s 结束），不能确认公示结果。") % {
             "end": f"{locked.publicity_end:%Y-%m-%d}" if locked.publicity_end else "—"})
     approved, waiting = 0, 0
-    for application in Application.objects.select_for_update().filter(
+    for application in Application.objects.select_for_update(of=("self",)).filter(
             naming_round=locked, status=ApplicationStatus.IN_PUBLICITY).select_related("unit"):
         if application.objections.filter(status=ObjectionStatus.RECEIVED).exists():
             waiting += 1  # an objection still being verified holds the application back
@@ -209,7 +209,7 @@ def naming_issue(actor, naming_round, *, decision_number, decision_date):
     match = DOCUMENT_NUMBER.match(decision_number.strip())
     if not match:
         raise ValidationError({"decision_number": _("文号格式应为“揭工总〔2026〕12号”：年份写全、用六角括号，序号不编虚位、不加“第”。")})
-    applications = list(Application.objects.select_for_update().filter(naming_round=locked).select_related("unit")
+    applications = list(Application.objects.select_for_update(of=("self",)).filter(naming_round=locked).select_related("unit")
                         .prefetch_related("members"))
     unresolved = [a for a in applications if a.status == ApplicationStatus.IN_PUBLICITY]
     if unresolved:
@@ -253,7 +253,7 @@ def naming_issue(actor, naming_round, *, decision_number, decision_date):
 def site_visit_record(actor, application, *, visited_on, visitors, findings):
     """Records a site visit (现场考察) between the audit and the expert review; it is logged on the application."""
     _require_manager(actor)
-    application = Application.objects.select_for_update().select_related("naming_round", "unit").get(
+    application = Application.objects.select_for_update(of=("self",)).select_related("naming_round", "unit").get(
         pk=application.pk)
     if application.naming_round.phase not in (RoundPhase.AUDIT, RoundPhase.EXPERT_REVIEW):
         raise ValidationError(_("现场考察在审核和专家评审阶段进行，当前为“%(phase)s”阶段。") % {

@@ -99,7 +99,7 @@ def _notify_expert(expert, count, panel):
 def assign(actor, panel, application, expert):
     """Assigns one expert by hand; a conflict the system sees is refused with its reason."""
     _require_manager(actor)
-    application = Application.objects.select_for_update().select_related("unit__recommending_union").get(
+    application = Application.objects.select_for_update(of=("self",)).select_related("unit__recommending_union").get(
         pk=application.pk)
     assignment = _assign(actor, panel, application, expert)
     _notify_expert(expert, 1, panel)
@@ -117,7 +117,7 @@ def auto_assign(actor, panel):
     need_per_application = panel.naming_round.rule_set.experts_per_application
     experts = list(panel.experts.filter(is_active=True).annotate(
         load=Count("assignments", filter=Q(assignments__panel=panel) & ~Q(assignments__status=AssignmentStatus.RECUSED))))
-    applications = list(Application.objects.select_for_update().filter(
+    applications = list(Application.objects.select_for_update(of=("self",)).filter(
         naming_round=panel.naming_round, status__in=ASSIGNABLE_STATES).select_related("unit__recommending_union")
         .order_by("pk"))
     taken = {(a, e) for a, e in Assignment.objects.filter(panel=panel).values_list("application_id", "expert_id")}
@@ -147,7 +147,7 @@ def auto_assign(actor, panel):
 
 
 def _lock_own(expert, assignment):
-    locked = Assignment.objects.select_for_update().select_related(
+    locked = Assignment.objects.select_for_update(of=("self",)).select_related(
         "application__naming_round__rule_set", "application__unit").get(pk=assignment.pk)
     if locked.expert_id != expert.pk or not expert.has_perm(REVIEW_PERMISSION, locked.application):
         raise PermissionDenied(_("这不是您的评审任务。"))
