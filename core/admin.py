@@ -1,26 +1,18 @@
 from django.contrib import admin
 
+from .admin_mixins import ReadOnlyAdmin
 from .models import CalendarDay, Notification, TransitionLog
 
 
 @admin.register(TransitionLog)
-class TransitionLogAdmin(admin.ModelAdmin):
-    """Read-only: the history cannot be edited or deleted, here or anywhere."""
+class TransitionLogAdmin(ReadOnlyAdmin):
+    """The history cannot be edited or deleted, here or anywhere."""
 
     list_display = ["at", "label", "source", "target", "actor", "union", "content_type", "object_id"]
     list_filter = ["content_type", "transition"]
     search_fields = ["label", "comment", "actor__full_name", "actor__username", "union__name"]
     list_select_related = ["actor", "union", "content_type"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)

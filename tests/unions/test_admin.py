@@ -278,3 +278,26 @@ def test_admin_deletes_an_empty_county(staff, root):
     assert "无法删除" not in page and "不能删除" not in page
     staff.post(reverse("admin:unions_union_delete", args=[county.pk]), {"post": "yes"})
     assert not Union.objects.filter(pk=county.pk).exists()
+
+
+@pytest.mark.parametrize("name", [
+    "reviews_naminground", "reviews_application", "reviews_expertpanel", "reviews_assignment",
+    "reviews_deliberation", "reviews_objection", "reviews_sitevisit", "core_transitionlog", "core_notification",
+    "core_calendarday", "rules_ruleset",
+])
+def test_workflow_admin_lists_answer_and_records_cannot_be_added_there(staff, name):
+    assert staff.get(reverse(f"admin:{name}_changelist")).status_code == 200
+    can_add = name in {"core_calendarday", "rules_ruleset"}
+    assert (staff.get(reverse(f"admin:{name}_add")).status_code == 200) == can_add
+
+
+def test_every_project_model_is_in_the_admin():
+    from django.apps import apps
+    from django.contrib import admin as django_admin
+
+    internal = {"ApplicationUserObjectPermission", "ApplicationGroupObjectPermission", "ScoringCriterion",
+                "ApplicationMember", "ApplicationResult", "ApplicationAttachment", "ScoreItem"}  # shown as inlines
+    project = {"unions", "studios", "reviews", "rules", "core", "assessments", "subsidies"}
+    missing = [m.__name__ for m in apps.get_models() if m._meta.app_label in project
+               and m not in django_admin.site._registry and m.__name__ not in internal]
+    assert missing == []
