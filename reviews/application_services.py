@@ -15,13 +15,13 @@ from django_fsm import TransitionNotAllowed
 from core.history import log_transition
 from core.uploads import check_upload
 from core.notifications import notify
-from unions.models import Role, User
 
 from .eligibility import blocking_reasons, check_application
 from .models import (
     Application, ApplicationAttachment, ApplicationMember, ApplicationResult, ApplicationStatus, RoundPhase,
 )
-from .permissions import can_apply, can_manage_rounds, is_applicant, is_recommending_union_of
+from .permissions import can_apply, is_applicant, is_recommending_union_of, require_round_manager
+from .recipients import municipal_staff, recommending_staff, unit_staff
 from .services import StaleAction
 
 # In which round phases an application in a given state may be edited and submitted:
@@ -104,15 +104,6 @@ def eligibility(application):
     return check_application(application, list(application.members.all()), list(application.results.all()))
 
 
-def _recommending_staff(application):
-    return User.objects.filter(is_active=True, role=Role.RECOMMENDING_STAFF,
-                               union_id=application.unit.recommending_union_id)
-
-
-def _unit_staff(application):
-    return User.objects.filter(is_active=True, role=Role.UNIT_STAFF, union_id=application.unit_id)
-
-
 @transaction.atomic
 def application_submit(actor, application, *, from_status, comment=""):
     """第六条: the unit union submits; refused, with every reason listed, while a condition of 第五条 fails."""
@@ -128,7 +119,7 @@ def application_submit(actor, application, *, from_status, comment=""):
     label = _("重新提交申报") if source == ApplicationStatus.RETURNED else _("提交申报")
     log_transition(locked, union=locked.unit, transition="submit", label=label, source=source,
                    target=locked.status, actor=actor, comment=comment)
-    notify(_recommending_staff(locked), _("%(unit)s提交了申报，请初审") % {"unit": locked.unit.name},
+    notify(recommending_staff(locked), _("%(unit)s提交了申报，请初审") % {"unit": locked.unit.name},
            _("%(studio)s，请在初审推荐截止日 %(date)s 前完成初审（第六条）。") % {
                "studio": locked.studio_name, "date": f"{locked.naming_round.preliminary_deadline:%Y-%m-%d}"},
            _url(locked))
@@ -154,24 +145,23 @@ def _preliminary(actor, application, from_status, transition_name, label, commen
 @transaction.atomic
 def application_recommend(actor, application, *, from_status, comment=""):
     locked = _preliminary(actor, application, from_status, "recommend", _("初审推荐"), comment, False)
-    municipal = User.objects.filter(is_active=True, role=Role.MUNICIPAL_STAFF)
-    notify(municipal, _("%(union)s推荐了申报，请审核") % {"union": locked.unit.recommending_union.name},
+    notify(municipal_staff(), _("%(union)s推荐了申报，请审核") % {"union": locked.unit.recommending_union.name},
            locked.studio_name, _url(locked))
-    notify(_unit_staff(locked), _("申报已获初审推荐"), locked.studio_name, _url(locked))
+    notify(unit_staff(locked), _("申报已获初审推荐"), locked.studio_name, _url(locked))
     return locked
 
 
 @transaction.atomic
 def application_return(actor, application, *, from_status, comment=""):
     locked = _preliminary(actor, application, from_status, "return_for_revision", _("初审退回修改"), comment, True)
-    notify(_unit_staff(locked), _("申报被退回修改"), comment, _url(locked))
+    notify(unit_staff(locked), _("申报被退回修改"), comment, _url(locked))
     return locked
 
 
 @transaction.atomic
 def application_reject(actor, application, *, from_status, comment=""):
     locked = _preliminary(actor, application, from_status, "reject", _("初审不予推荐"), comment, True)
-    notify(_unit_staff(locked), _("申报未获初审推荐"), comment, _url(locked))
+    notify(unit_staff(locked), _("申报未获初审推荐"), comment, _url(locked))
     return locked
 
 
@@ -189,15 +179,14 @@ def application_withdraw(actor, application, *, from_status, comment=""):
     log_transition(locked, union=locked.unit, transition="withdraw", label=_("撤回申报"), source=source,
                    target=locked.status, actor=actor, comment=comment)
     if source != ApplicationStatus.DRAFT:
-        notify(_recommending_staff(locked), _("%(unit)s撤回了申报") % {"unit": locked.unit.name}, comment,
+        notify(recommending_staff(locked), _("%(unit)s撤回了申报") % {"unit": locked.unit.name}, comment,
                _url(locked))
     return locked
 
 
 def _audit(actor, application, from_status, transition_name, label, comment, require_comment):
     locked = _lock(application, from_status)
-    if not can_manage_rounds(actor):
-        raise PermissionDenied(_("只有市总工会工作人员可以审核申报（第六条）。"))
+    require_round_manager(actor, _("审核申报"))
     if locked.naming_round.phase != RoundPhase.AUDIT:
         raise _phase_error(locked.naming_round, label)
     if locked.status != ApplicationStatus.RECOMMENDED:
@@ -216,21 +205,21 @@ def _audit(actor, application, from_status, transition_name, label, comment, req
 def application_accept(actor, application, *, from_status, comment=""):
     """第六条: 市总工会组织审核 — passed, on to the expert review."""
     locked = _audit(actor, application, from_status, "accept", _("审核通过"), comment, False)
-    notify(_unit_staff(locked), _("申报已通过市总工会审核"), locked.studio_name, _url(locked))
+    notify(unit_staff(locked), _("申报已通过市总工会审核"), locked.studio_name, _url(locked))
     return locked
 
 
 @transaction.atomic
 def application_audit_return(actor, application, *, from_status, comment=""):
     locked = _audit(actor, application, from_status, "return_for_revision", _("审核退回修改"), comment, True)
-    notify([*_unit_staff(locked), *_recommending_staff(locked)], _("申报被市总工会退回修改"), comment, _url(locked))
+    notify([*unit_staff(locked), *recommending_staff(locked)], _("申报被市总工会退回修改"), comment, _url(locked))
     return locked
 
 
 @transaction.atomic
 def application_audit_reject(actor, application, *, from_status, comment=""):
     locked = _audit(actor, application, from_status, "reject", _("审核不予通过"), comment, True)
-    notify([*_unit_staff(locked), *_recommending_staff(locked)], _("申报未通过市总工会审核"), comment, _url(locked))
+    notify([*unit_staff(locked), *recommending_staff(locked)], _("申报未通过市总工会审核"), comment, _url(locked))
     return locked
 
 

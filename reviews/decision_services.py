@@ -18,22 +18,17 @@ from core.notifications import notify
 from core.uploads import check_upload
 from core.workdays import add_working_days
 from studios.models import Leader, Member, MemberRole, Studio, StudioStatus
-from unions.models import Role, User
 
 from .models import (
     Application, ApplicationStatus, Deliberation, NamingRound, Objection, ObjectionChannel, ObjectionStatus,
     ObjectorKind, RoundPhase, SiteVisit,
 )
-from .permissions import can_manage_rounds
+from .permissions import can_manage_rounds, require_round_manager
+from .recipients import municipal_staff, unit_staff
 from .errors import StaleAction
 
 # 发文字号: 机关代字〔年份〕序号号 — full year in 〔〕, no leading zero, no 第 (GB/T 9704-2012 7.2.4).
 DOCUMENT_NUMBER = re.compile(r"^揭工总〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
-
-
-def _require_manager(actor):
-    if not can_manage_rounds(actor):
-        raise PermissionDenied(_("只有市总工会工作人员可以办理（第六条）。"))
 
 
 def _lock_round(naming_round, phase, action):
@@ -49,14 +44,10 @@ def _log(application, actor, transition, label, source, comment=""):
                    target=application.status, actor=actor, comment=comment)
 
 
-def _unit_staff(application):
-    return User.objects.filter(is_active=True, role=Role.UNIT_STAFF, union_id=application.unit_id)
-
-
 @transaction.atomic
 def deliberation_record(actor, naming_round, *, meeting_date, minutes_ref, shortlisted, notes=""):
     """Records the meeting and its shortlist; 第六条 fixes how many may be named a year (the round's rule set)."""
-    _require_manager(actor)
+    require_round_manager(actor, _("办理集体研究、公示和命名"))
     locked = _lock_round(naming_round, RoundPhase.DECISION, _("记录集体研究结果"))
     if Deliberation.objects.filter(naming_round=locked).exists():
         raise StaleAction(_("本批次已记录集体研究结果。"))
@@ -86,7 +77,7 @@ def deliberation_record(actor, naming_round, *, meeting_date, minutes_ref, short
             label = _("集体研究未入选")
         application.save()
         _log(application, actor, "deliberate", label, source, _("会议纪要：%(ref)s") % {"ref": minutes_ref})
-        notify(_unit_staff(application), label, str(application),
+        notify(unit_staff(application), label, str(application),
                reverse("reviews:application_detail", args=[application.pk]))
     log_transition(locked, union=locked.union, transition="deliberate", label=_("记录集体研究结果"),
                    source=locked.phase, target=locked.phase, actor=actor,
@@ -145,7 +136,7 @@ def objection_submit(application, *, channel, objector_kind, objector_name, cont
         objection.letter_name = letter.name[:200]
         objection.letter.save(letter.name, letter, save=False)
     objection.save()
-    notify(User.objects.filter(is_active=True, role=Role.MUNICIPAL_STAFF), _("收到公示异议，请核实"),
+    notify(municipal_staff(), _("收到公示异议，请核实"),
            _("关于“%(a)s”的异议（%(c)s）。") % {"a": application, "c": objection.get_channel_display()},
            reverse("reviews:objections", args=[application.naming_round_id]))
     return objection
@@ -154,7 +145,7 @@ def objection_submit(application, *, channel, objector_kind, objector_name, cont
 @transaction.atomic
 def objection_handle(actor, objection, *, upheld, handling):
     """Records the verification; an upheld objection removes the application from the shortlist."""
-    _require_manager(actor)
+    require_round_manager(actor, _("办理集体研究、公示和命名"))
     locked = Objection.objects.select_for_update().get(pk=objection.pk)
     if locked.status != ObjectionStatus.RECEIVED:
         raise StaleAction(_("该异议已处理：%(s)s。") % {"s": locked.get_status_display()})
@@ -169,7 +160,7 @@ def objection_handle(actor, objection, *, upheld, handling):
         application.remove_after_objection()
         application.save()
         _log(application, actor, "objection_upheld", _("异议成立，移出拟命名名单"), source, handling)
-        notify(_unit_staff(application), _("公示异议经核实成立"), handling,
+        notify(unit_staff(application), _("公示异议经核实成立"), handling,
                reverse("reviews:application_detail", args=[application.pk]))
     return locked
 
@@ -181,7 +172,7 @@ def approve_after_publicity(naming_round, actor=None, today=None):
     Run daily by Celery beat (actor None: the system) and by a button for staff. Returns (approved, waiting).
     """
     if actor is not None:
-        _require_manager(actor)
+        require_round_manager(actor, _("办理集体研究、公示和命名"))
     locked = NamingRound.objects.select_for_update().get(pk=naming_round.pk)
     today = today or timezone.localdate()
     if locked.phase != RoundPhase.PUBLICITY or locked.publicity_end is None or today <= locked.publicity_end:
@@ -204,7 +195,7 @@ def approve_after_publicity(naming_round, actor=None, today=None):
 @transaction.atomic
 def naming_issue(actor, naming_round, *, decision_number, decision_date):
     """The naming decision: each approved application becomes a Studio named 领衔人姓名+劳模和工匠人才创新工作室."""
-    _require_manager(actor)
+    require_round_manager(actor, _("办理集体研究、公示和命名"))
     locked = _lock_round(naming_round, RoundPhase.PUBLICITY, _("发布命名决定"))
     match = DOCUMENT_NUMBER.match(decision_number.strip())
     if not match:
@@ -237,7 +228,7 @@ def naming_issue(actor, naming_round, *, decision_number, decision_date):
         application.confer_title()
         application.save()
         _log(application, actor, "name", _("命名"), source, decision_number)
-        notify(_unit_staff(application), _("“%(s)s”已被命名") % {"s": studio.name}, decision_number,
+        notify(unit_staff(application), _("“%(s)s”已被命名") % {"s": studio.name}, decision_number,
                reverse("studios:detail", args=[studio.pk]))
     locked.decision_number, locked.decision_date = decision_number.strip(), decision_date
     source = locked.phase
@@ -252,7 +243,7 @@ def naming_issue(actor, naming_round, *, decision_number, decision_date):
 @transaction.atomic
 def site_visit_record(actor, application, *, visited_on, visitors, findings):
     """Records a site visit (现场考察) between the audit and the expert review; it is logged on the application."""
-    _require_manager(actor)
+    require_round_manager(actor, _("办理集体研究、公示和命名"))
     application = Application.objects.select_for_update(of=("self",)).select_related("naming_round", "unit").get(
         pk=application.pk)
     if application.naming_round.phase not in (RoundPhase.AUDIT, RoundPhase.EXPERT_REVIEW):

@@ -19,17 +19,13 @@ from core.notifications import notify
 from unions.models import Role, User
 
 from .models import Application, ApplicationStatus, Assignment, AssignmentStatus, ExpertPanel, RoundPhase, ScoreItem
-from .permissions import can_manage_rounds
+from .permissions import require_round_manager
+from .recipients import municipal_staff
 from .services import StaleAction
 
 REVIEW_PERMISSION = "reviews.review_application"
 ASSIGNABLE_STATES = (ApplicationStatus.ACCEPTED, ApplicationStatus.UNDER_REVIEW)
 PANEL_PHASES = (RoundPhase.AUDIT, RoundPhase.EXPERT_REVIEW)
-
-
-def _require_manager(actor):
-    if not can_manage_rounds(actor):
-        raise PermissionDenied(_("只有市总工会工作人员可以组织专家评审（第六条）。"))
 
 
 def conflict_of(expert, application):
@@ -44,7 +40,7 @@ def conflict_of(expert, application):
 @transaction.atomic
 def panel_save(actor, naming_round, experts):
     """Creates the round's panel or changes its experts; an expert with tasks cannot be removed."""
-    _require_manager(actor)
+    require_round_manager(actor, _("组织专家评审"))
     if naming_round.phase not in PANEL_PHASES:
         raise ValidationError(_("当前处于“%(phase)s”阶段，专家评审组在审核或专家评审阶段组建。")
                               % {"phase": naming_round.get_phase_display()})
@@ -98,7 +94,7 @@ def _notify_expert(expert, count, panel):
 @transaction.atomic
 def assign(actor, panel, application, expert):
     """Assigns one expert by hand; a conflict the system sees is refused with its reason."""
-    _require_manager(actor)
+    require_round_manager(actor, _("组织专家评审"))
     application = Application.objects.select_for_update(of=("self",)).select_related("unit__recommending_union").get(
         pk=application.pk)
     assignment = _assign(actor, panel, application, expert)
@@ -113,7 +109,7 @@ def auto_assign(actor, panel):
     All or nothing: if some application cannot get enough experts, nothing is assigned and the
     message lists which and why.
     """
-    _require_manager(actor)
+    require_round_manager(actor, _("组织专家评审"))
     need_per_application = panel.naming_round.rule_set.experts_per_application
     experts = list(panel.experts.filter(is_active=True).annotate(
         load=Count("assignments", filter=Q(assignments__panel=panel) & ~Q(assignments__status=AssignmentStatus.RECUSED))))
@@ -171,7 +167,7 @@ def recuse(expert, assignment, reason):
     log_transition(application, union=application.unit, transition="recuse", label=_("专家回避"),
                    source=application.status, target=application.status, actor=expert, comment=reason)
     _finish_if_complete(application)
-    notify(User.objects.filter(is_active=True, role=Role.MUNICIPAL_STAFF), _("有专家声明回避，请重新分配"),
+    notify(municipal_staff(), _("有专家声明回避，请重新分配"),
            _("%(e)s 回避“%(a)s”：%(r)s") % {"e": expert.display_name, "a": application, "r": reason},
            reverse("reviews:panel", args=[application.naming_round_id]))
     return locked

@@ -1,4 +1,7 @@
 """Who may do what in the naming workflow: named predicates used by services, views and templates."""
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 from unions.models import Role
 
 
@@ -20,3 +23,9 @@ def is_recommending_union_of(user, application):
 
 def can_apply(user):
     return user.is_authenticated and user.is_active and user.role == Role.UNIT_STAFF and user.union_id is not None
+
+
+def require_round_manager(user, action):
+    """Refuses, naming the action, anyone but municipal staff (第六条: 市总工会组织审核、专家评审、集体研究……)."""
+    if not can_manage_rounds(user):
+        raise PermissionDenied(_("只有市总工会工作人员可以%(action)s（第六条）。") % {"action": action})

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from . import decision_services, selectors
 from .forms import ObjectionForm
 from .models import ObjectionChannel
+from .views.common import add_form_errors
 
 
 def publicity_index(request):
@@ -24,11 +25,7 @@ def publicity_detail(request, pk):
         try:
             decision_services.objection_submit(data.pop("application"), channel=ObjectionChannel.ONLINE, **data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("您的异议已收到。市总工会将进行核实，并通过您留下的联系方式反馈。"))
             return redirect("public:publicity_detail", pk)

@@ -1,7 +1,7 @@
 """Writes in the naming workflow. Each checks permission, runs in a transaction, logs, and notifies after commit."""
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from unions.models import Role, Union, User
 from .decision_services import enter_publicity
 from .errors import StaleAction
 from .models import NamingRound, RoundLevel, RoundPhase
-from .permissions import can_manage_rounds
+from .permissions import require_round_manager
 
 
 # The transition that leaves each phase; the transitions themselves are written out on the model.
@@ -53,15 +53,10 @@ def _check_deadlines(deadlines):
                                    % {"field": label}})
 
 
-def _require(allowed):
-    if not allowed:
-        raise PermissionDenied(_("只有市总工会工作人员可以管理命名批次（第六条）。"))
-
-
 @transaction.atomic
 def round_create(actor, *, year, notes="", **deadlines):
     """Opens a draft round for `year` with the current rule set, which the round keeps from now on."""
-    _require(can_manage_rounds(actor))
+    require_round_manager(actor, _("管理命名批次"))
     rule_set = RuleSet.objects.current()
     if rule_set is None:
         raise ValidationError(_("没有已启用的规则参数，请先在系统管理中启用一个版本。"))
@@ -82,7 +77,7 @@ def round_create(actor, *, year, notes="", **deadlines):
 @transaction.atomic
 def round_update_deadlines(actor, naming_round, **deadlines):
     """Moves the deadlines of a round that has not concluded; the change is logged."""
-    _require(can_manage_rounds(actor))
+    require_round_manager(actor, _("管理命名批次"))
     locked = NamingRound.objects.select_for_update().get(pk=naming_round.pk)
     if locked.phase == RoundPhase.CONCLUDED:
         raise ValidationError(_("已命名的批次不能再修改期限。"))
@@ -107,7 +102,7 @@ def round_advance(actor, naming_round, *, from_phase, comment=""):
     Raises StaleAction when the round has moved on meanwhile, so a double submit or a
     colleague acting at the same moment never advances it twice.
     """
-    _require(can_manage_rounds(actor))
+    require_round_manager(actor, _("管理命名批次"))
     locked = NamingRound.objects.select_for_update().get(pk=naming_round.pk)
     if locked.phase != from_phase:
         raise StaleAction(_("该批次已处于“%(phase)s”阶段，可能已由他人推进，请刷新页面后再操作。")

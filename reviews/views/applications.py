@@ -23,7 +23,7 @@ from ..forms import (
 )
 from ..models import ApplicationStatus
 from ..permissions import can_manage_rounds
-from .common import _report
+from .common import report_errors
 
 ACTIONS = {
     "submit": application_services.application_submit,
@@ -129,7 +129,7 @@ def site_visit(request, pk):
             raise ValidationError(_("请填写考察日期、人员和情况。"))
         decision_services.site_visit_record(request.user, application, **form.cleaned_data)
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     else:
         messages.success(request, _("已记录现场考察情况。"))
     return redirect("reviews:application_detail", pk)

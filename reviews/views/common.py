@@ -1,28 +1,25 @@
 """Helpers shared by the naming workflow's views."""
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from .. import (
-    selectors,
-)
+from .. import selectors
 from ..permissions import can_manage_rounds
 
 
-def _add_errors(form, error):
+def add_form_errors(form, error):
+    """A service's ValidationError shown on the form: on its field when there is one, else above the form."""
     for field, errors in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
         form.add_error(field if field in form.fields else None, errors)
 
 
-@login_required
-
-
-def _report(request, error):
+def report_errors(request, error):
+    """Each message of a refused action, shown at the top of the next page."""
     for text in getattr(error, "messages", [str(error)]):
         messages.error(request, text)
 
 
-def _manager_round(request, round_pk):
+def manager_round(request, round_pk):
+    """The round, if the user may see it (else 404) and manage it (else 403)."""
     naming_round = selectors.round_detail(request.user, round_pk)
     if not can_manage_rounds(request.user):
         raise PermissionDenied

@@ -21,12 +21,12 @@ from ..forms import (
 )
 from ..models import ApplicationStatus, RoundPhase
 from ..permissions import can_manage_rounds
-from .common import _add_errors, _manager_round, _report
+from .common import add_form_errors, manager_round, report_errors
 
 
 @login_required
 def decision(request, round_pk):
-    naming_round = _manager_round(request, round_pk)
+    naming_round = manager_round(request, round_pk)
     rows = scoring.ranking(selectors.panel_rows(naming_round), naming_round.rule_set)
     candidates = selectors.application_list(request.user).filter(naming_round=naming_round,
                                                                  status=ApplicationStatus.SCORED)
@@ -37,7 +37,7 @@ def decision(request, round_pk):
         try:
             decision_services.deliberation_record(request.user, naming_round, **form.cleaned_data)
         except (ValidationError, services.StaleAction) as error:
-            _report(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("已记录集体研究结果。下一步：开始社会公示。"))
             return redirect("reviews:round_detail", round_pk)
@@ -47,7 +47,7 @@ def decision(request, round_pk):
 
 @login_required
 def objections(request, round_pk):
-    naming_round = _manager_round(request, round_pk)
+    naming_round = manager_round(request, round_pk)
     in_publicity = selectors.application_list(request.user).filter(naming_round=naming_round,
                                                                    status=ApplicationStatus.IN_PUBLICITY)
     form = StaffObjectionForm(request.POST or None, request.FILES or None, applications=in_publicity)
@@ -56,7 +56,7 @@ def objections(request, round_pk):
         try:
             decision_services.objection_submit(data.pop("application"), recorded_by=request.user, **data)
         except ValidationError as error:
-            _report(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("已登记异议。"))
             return redirect("reviews:objections", round_pk)
@@ -80,7 +80,7 @@ def objection_handle(request, pk):
             raise ValidationError(_("请选择核实结果并填写处理意见。"))
         decision_services.objection_handle(request.user, objection, **form.cleaned_data)
     except (ValidationError, services.StaleAction) as error:
-        _report(request, error)
+        report_errors(request, error)
     else:
         messages.success(request, _("已记录核实结果。"))
     return redirect("reviews:objections", objection.application.naming_round_id)
@@ -89,11 +89,11 @@ def objection_handle(request, pk):
 @require_POST
 @login_required
 def publicity_approve(request, round_pk):
-    naming_round = _manager_round(request, round_pk)
+    naming_round = manager_round(request, round_pk)
     try:
         approved, waiting = decision_services.approve_after_publicity(naming_round, request.user)
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     else:
         text = _("公示期满，%(n)d 家公示通过。") % {"n": approved}
         if waiting:
@@ -104,16 +104,16 @@ def publicity_approve(request, round_pk):
 
 @login_required
 def naming(request, round_pk):
-    naming_round = _manager_round(request, round_pk)
+    naming_round = manager_round(request, round_pk)
     form = NamingForm(request.POST or None, initial={"decision_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             count = decision_services.naming_issue(request.user, naming_round, **form.cleaned_data)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
-                _add_errors(form, error)
+                add_form_errors(form, error)
             else:
-                _report(request, error)
+                report_errors(request, error)
         else:
             messages.success(request, _("命名决定已发布，%(n)d 家工作室已列入名录。") % {"n": count})
             return redirect("reviews:round_detail", round_pk)

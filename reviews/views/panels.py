@@ -21,12 +21,12 @@ from ..forms import (
     RecuseForm,
     ScoreForm,
 )
-from .common import _manager_round
+from .common import manager_round
 
 
 @login_required
 def panel(request, round_pk):
-    naming_round = _manager_round(request, round_pk)
+    naming_round = manager_round(request, round_pk)
     expert_panel = selectors.panel_for(naming_round)
     experts = expert_panel.experts.all() if expert_panel else []
     rows = scoring.ranking(selectors.panel_rows(naming_round), naming_round.rule_set)
@@ -52,7 +52,7 @@ def _existing_panel(naming_round):
 
 
 def _panel_action(request, round_pk, action):
-    naming_round = _manager_round(request, round_pk)
+    naming_round = manager_round(request, round_pk)
     try:
         message = action(naming_round)
     except ValidationError as error:

@@ -21,7 +21,7 @@ from ..forms import (
 )
 from ..models import RoundPhase
 from ..permissions import can_apply, can_manage_rounds
-from .common import _add_errors
+from .common import add_form_errors
 
 # The round page previews this many applications, then links to the full list.
 PREVIEW_ROWS = 20
@@ -44,7 +44,7 @@ def round_create(request):
         try:
             naming_round = services.round_create(request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("已创建“%(round)s”，当前为筹备阶段。") % {"round": naming_round})
             return redirect("reviews:round_detail", naming_round.pk)
@@ -100,7 +100,7 @@ def round_deadlines(request, pk):
         try:
             services.round_update_deadlines(request.user, naming_round, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("期限已更新。"))
             return redirect("reviews:round_detail", pk)
