@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reviews.selectors import latest_open_round
+from reviews.models import ApplicationStatus, RoundPhase
+from reviews.permissions import can_manage_rounds
+from reviews.selectors import latest_open_round, waiting_counts
 from studios.models import StudioStatus
 from studios.selectors import member_count, studio_counts
 from unions.models import Role
@@ -29,13 +31,16 @@ def cards_for(user):
         cards = _recommending_cards(user)
     elif user.role == Role.UNIT_STAFF:
         cards = _unit_cards(user)
+    elif user.role == Role.EXPERT:
+        cards = []
     else:
         return []
-    return [*_round_cards(), *cards]
+    return [*_round_cards(user), *cards]
 
 
-def _round_cards():
-    """The running naming round, if any: its phase and the deadline everyone works towards (第六条)."""
+def _round_cards(user):
+    """The running naming round, if any: its phase, the deadline everyone works towards (第六条),
+    and what in it waits for this user."""
     naming_round = latest_open_round()
     if naming_round is None:
         return []
@@ -43,10 +48,40 @@ def _round_cards():
     label = _("%(year)d 年度命名：%(phase)s") % {"year": naming_round.year, "phase": naming_round.get_phase_display()}
     url = reverse("reviews:round_detail", args=[naming_round.pk])
     if deadline is None:
-        return [Card(label, naming_round.get_phase_display(), url)]
-    days = (deadline - timezone.localdate()).days
-    value = _("剩 %(n)d 天") % {"n": days} if days >= 0 else _("已逾期 %(n)d 天") % {"n": -days}
-    return [Card(label, value, url, _("本阶段截止：%(d)s") % {"d": f"{deadline:%Y-%m-%d}"}, attention=days <= 3)]
+        cards = [Card(label, naming_round.get_phase_display(), url)]
+    else:
+        days = (deadline - timezone.localdate()).days
+        value = _("剩 %(n)d 天") % {"n": days} if days >= 0 else _("已逾期 %(n)d 天") % {"n": -days}
+        cards = [Card(label, value, url, _("本阶段截止：%(d)s") % {"d": f"{deadline:%Y-%m-%d}"},
+                      attention=days <= 3)]
+    return cards + _waiting_cards(user, naming_round)
+
+
+def _waiting_cards(user, naming_round):
+    counts = waiting_counts(user, naming_round)
+    if user.role == Role.EXPERT:
+        tasks = reverse("reviews:assignment_list")
+        return [Card(_("待评分"), counts["to_score"], tasks, _("评分提交后不能修改（第六条：专家评审）"),
+                     attention=counts["to_score"] > 0),
+                Card(_("已评分"), counts["scored"], tasks)]
+    applications = f"{reverse('reviews:application_list')}?round={naming_round.pk}&status="
+
+    def card(label, status, hint):
+        return Card(label, counts[status], applications + status, hint, attention=counts[status] > 0)
+
+    if user.role == Role.UNIT_STAFF:
+        return [card(_("退回待修改"), ApplicationStatus.RETURNED, _("修改后重新提交")),
+                card(_("草稿未提交"), ApplicationStatus.DRAFT, _("申报截止前提交（第六条）"))]
+    if user.role == Role.RECOMMENDING_STAFF:
+        return [card(_("待初审"), ApplicationStatus.SUBMITTED, _("初审后推荐、退回或不予推荐（第六条）"))]
+    if not can_manage_rounds(user):
+        return []  # the system administrator keeps the system, not the workflow
+    cards = [card(_("待审核"), ApplicationStatus.RECOMMENDED, _("市总工会组织审核（第六条）"))]
+    if naming_round.phase == RoundPhase.PUBLICITY:
+        cards.append(Card(_("待核实异议"), counts["objections"],
+                          reverse("reviews:objections", args=[naming_round.pk]), _("公示期间收到的异议"),
+                          attention=counts["objections"] > 0))
+    return cards
 
 
 def _studio_cards(user, titled_label):

@@ -27,7 +27,8 @@ def spread(totals):
 
 
 def ranking(applications, rule_set):
-    """Rows for the panel page, best first; unscored applications last.
+    """Rows for the panel page: ranked applications (every expert not recused has scored) best first,
+    then those still being scored with their provisional score, then those with no score.
 
     Each application must come with its assignments prefetched (and their experts).
     """
@@ -37,15 +38,17 @@ def ranking(applications, rule_set):
         scored = [a for a in assignments if a.status == "scored"]
         totals = [a.total for a in scored]
         row_spread = spread(totals)
+        waiting = [a for a in assignments if a.status == "assigned"]
         rows.append({
             "application": application,
             "assignments": assignments,
-            "waiting": [a for a in assignments if a.status == "assigned"],
+            "waiting": waiting,
             "score": combine(totals, rule_set.score_aggregation),
+            "complete": bool(scored) and not waiting,
             "spread": row_spread,
             "spread_alert": row_spread is not None and row_spread > rule_set.score_spread_alert,
         })
-    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["application"].pk))
+    rows.sort(key=lambda r: (not r["complete"], r["score"] is None, -(r["score"] or 0), r["application"].pk))
     for rank, row in enumerate(rows, start=1):
-        row["rank"] = rank if row["score"] is not None else None
+        row["rank"] = rank if row["complete"] else None
     return rows

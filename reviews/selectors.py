@@ -2,7 +2,7 @@
 from core.history import timeline
 from unions.scoping import get_scoped_object_or_404, scoped
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
@@ -10,7 +10,7 @@ from guardian.shortcuts import get_objects_for_user
 from unions.models import Role, User
 
 from .application_services import EDIT_PHASES, PRELIMINARY_PHASES
-from .models import PHASE_ORDER, Application, ApplicationAttachment, Assignment, AssignmentStatus, ExpertPanel, Objection, ApplicationStatus, NamingRound, RoundPhase, WITHDRAWABLE_STATES
+from .models import PHASE_ORDER, Application, ApplicationAttachment, Assignment, AssignmentStatus, ExpertPanel, Objection, ObjectionStatus, ApplicationStatus, NamingRound, RoundPhase, WITHDRAWABLE_STATES
 from .permissions import can_manage_rounds, is_applicant, is_recommending_union_of
 
 
@@ -22,8 +22,31 @@ def round_detail(user, pk):
     return get_scoped_object_or_404(user, NamingRound.objects.select_related("rule_set", "created_by"), pk=pk)
 
 
-def round_history(naming_round):
-    return timeline(naming_round)
+# Entries whose comment names the experts (composing the panel, assigning), and entries an expert made.
+NAMES_EXPERTS = {"panel", "assign"}
+BY_EXPERT = {"score", "recuse"}
+
+
+def _hide_reviewers(user, entries):
+    """Who reviews is known to the municipal union only, so nobody can approach an expert about an application;
+    others see that the step happened, not by whom."""
+    entries = list(entries)
+    if can_manage_rounds(user):
+        return entries
+    for entry in entries:
+        if entry.transition in NAMES_EXPERTS | BY_EXPERT:
+            entry.comment = ""
+        if entry.transition in BY_EXPERT:
+            entry.reviewer_hidden, entry.actor = True, None
+    return entries
+
+
+def round_history(user, naming_round):
+    return _hide_reviewers(user, timeline(naming_round))
+
+
+def application_history(user, application):
+    return _hide_reviewers(user, timeline(application))
 
 
 def phase_steps(naming_round):
@@ -40,6 +63,23 @@ def phase_steps(naming_round):
 def latest_open_round():
     """The newest round that has not concluded (rounds are visible to every role)."""
     return NamingRound.objects.exclude(phase=RoundPhase.CONCLUDED).order_by("-year").first()
+
+
+def waiting_counts(user, naming_round):
+    """How much of the round waits for this user's role to act, by kind (one query)."""
+    if user.role == Role.EXPERT:
+        return Assignment.objects.filter(expert=user, application__naming_round=naming_round).aggregate(
+            to_score=Count("pk", filter=Q(status=AssignmentStatus.ASSIGNED)),
+            scored=Count("pk", filter=Q(status=AssignmentStatus.SCORED)))
+    applications = scoped(user, Application.objects.filter(naming_round=naming_round))
+    by_status = {status: Count("pk", filter=Q(status=status)) for status in (
+        ApplicationStatus.DRAFT, ApplicationStatus.RETURNED, ApplicationStatus.SUBMITTED,
+        ApplicationStatus.RECOMMENDED)}
+    counts = applications.aggregate(**by_status)
+    counts["objections"] = (Objection.objects.filter(application__naming_round=naming_round,
+                                                     status=ObjectionStatus.RECEIVED).count()
+                            if can_manage_rounds(user) and naming_round.phase == RoundPhase.PUBLICITY else 0)
+    return counts
 
 
 def application_list(user):

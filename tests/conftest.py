@@ -3,6 +3,16 @@ import pytest
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def chinese_after_each_test():
+    """A request in English leaves English active in the thread; the next test starts in Chinese again."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def root(db):
     return factories.municipal_union()

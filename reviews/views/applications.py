@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.history import timeline
 from core.lists import paginate
 
 from .. import application_services, decision_services, selectors, services
@@ -106,7 +105,7 @@ def application_detail(request, pk):
         "blocked": any(c.blocks for c in checks),
         "members": application.members.all(),
         "results": application.results.all(),
-        "history": timeline(application),
+        "history": selectors.application_history(request.user, application),
         "actions": selectors.available_actions(request.user, application),
         "can_edit": _can_edit(request.user, application),
         "attachments": application.attachments.select_related("uploaded_by"),

@@ -58,7 +58,7 @@ def round_detail(request, pk):
     return render(request, "reviews/round_detail.html", {
         "round": naming_round,
         "steps": selectors.phase_steps(naming_round),
-        "history": selectors.round_history(naming_round),
+        "history": selectors.round_history(request.user, naming_round),
         "can_manage": can_manage,
         "advance_form": RoundAdvanceForm(initial={"from_phase": naming_round.phase}) if can_manage else None,
         "next_transition": services.NEXT_TRANSITION.get(naming_round.phase),

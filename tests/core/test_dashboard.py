@@ -1,9 +1,13 @@
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
+
+from reviews import application_services, services
 
 from studios.models import StudioStatus
 from tests import factories
-from unions.models import Role
+from tests.reviews.conftest import complete_draft
+from unions.models import Role, User
 
 
 @pytest.fixture
@@ -97,3 +101,32 @@ def test_dashboards_show_the_running_round_and_days_left(tree, login):
     for user in (city, factories.user_with_role(Role.UNIT_STAFF, tree["unit"])):
         cards = _cards(login(user))
         assert cards["2026 年度命名：申报"] == "剩 12 天"
+
+
+def test_each_role_sees_what_waits_for_it_in_the_running_round(db, login):
+    """The demo's round in expert review: each role's cards count its own waiting work."""
+    call_command("seed_demo", verbosity=0)
+    users = {u.username: u for u in User.objects.all()}
+    assert _cards(login(users["unit"]))["退回待修改"] == 1
+    assert _cards(login(users["unit"]))["草稿未提交"] == 1
+    assert _cards(login(users["unit2"]))["退回待修改"] == 0
+    assert _cards(login(users["county"]))["待初审"] == 0
+    assert _cards(login(users["city"]))["待审核"] == 0
+    expert = _cards(login(users["expert3"]))
+    assert expert["待评分"] == 2 and expert["已评分"] == 1
+    admin = _cards(login(users["admin"]))
+    assert "待审核" not in admin and "有效账号" in admin
+
+
+def test_recommending_union_sees_submissions_waiting_for_its_review(tree, login):
+    city = factories.user_with_role(Role.MUNICIPAL_STAFF)
+    naming_round = services.round_create(city, year=2026)
+    naming_round = services.round_advance(city, naming_round, from_phase="draft")
+    unit_user = factories.user_with_role(Role.UNIT_STAFF, tree["unit"])
+    application = complete_draft(unit_user, naming_round)
+    application_services.application_submit(unit_user, application, from_status="draft")
+    card = next(c for c in login(factories.user_with_role(Role.RECOMMENDING_STAFF, tree["county"]))
+                .get(reverse("dashboard")).context["cards"] if str(c.label) == "待初审")
+    assert card.value == 1 and card.attention and "status=submitted" in card.url
+    other = _cards(login(factories.user_with_role(Role.RECOMMENDING_STAFF, factories.county_union("惠来县总工会"))))
+    assert other["待初审"] == 0

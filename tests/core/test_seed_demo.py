@@ -1,4 +1,5 @@
 """`manage.py seed_demo`: the real Jieyang tree, demo accounts and studios, idempotent; `--scale N` in bulk."""
+import datetime
 import io
 import re
 
@@ -186,8 +187,8 @@ def test_scale_rejects_a_negative_number():
     assert not Union.objects.exists()
 
 
-def test_demo_has_last_years_concluded_round_and_this_years_open_round():
-    from reviews.models import ApplicationStatus, NamingRound, RoundPhase
+def test_demo_has_last_years_concluded_round_and_this_years_round_in_expert_review():
+    from reviews.models import ApplicationStatus, AssignmentStatus, NamingRound, RoundPhase
 
     seed(verbosity=0)
     year = timezone.localdate().year
@@ -199,7 +200,33 @@ def test_demo_has_last_years_concluded_round_and_this_years_open_round():
     named_names = [a.studio_name for a in previous.applications.filter(status=ApplicationStatus.NAMED)]
     named = Studio.objects.filter(name__in=named_names, named_year=year - 1, decision_number=previous.decision_number)
     assert len(named_names) == named.count() == 5
+    assert previous.applications.filter(objections__isnull=False).count() == 1
+
     current = NamingRound.objects.get(year=year)
-    assert current.phase == RoundPhase.APPLICATION
+    assert current.phase == RoundPhase.EXPERT_REVIEW
     assert set(current.applications.values_list("status", flat=True)) == {
-        ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED}
+        ApplicationStatus.DRAFT, ApplicationStatus.RETURNED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN,
+        ApplicationStatus.ACCEPTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SCORED}
+    # every expert has something left to score, and one has recused
+    for username in ("expert", "expert2", "expert3"):
+        assert current.applications.filter(assignments__expert__username=username,
+                                           assignments__status=AssignmentStatus.ASSIGNED).exists()
+    assert current.applications.filter(assignments__status=AssignmentStatus.RECUSED).count() == 1
+    assert current.applications.filter(site_visits__isnull=False).count() == 1
+
+
+def test_demo_history_carries_the_dates_the_steps_would_have_had():
+    from core.models import TransitionLog
+    from reviews.models import NamingRound
+
+    seed(verbosity=0)
+    today = timezone.localdate()
+    previous = NamingRound.objects.get(year=today.year - 1)
+    days = [timezone.localtime(log.at).date() for log in TransitionLog.objects.for_object(previous)]
+    assert days[0] == datetime.date(today.year - 1, 6, 1)
+    assert days[-1] == previous.decision_date == datetime.date(today.year - 1, 12, 10)
+    assert days == sorted(days)
+    assert previous.publicity_start == datetime.date(today.year - 1, 11, 21)
+    current = NamingRound.objects.get(year=today.year)
+    assert max(log.at for log in TransitionLog.objects.filter(union__isnull=False)) < timezone.now()
+    assert timezone.localtime(TransitionLog.objects.for_object(current).first().at).date() == today - datetime.timedelta(days=80)

@@ -200,6 +200,22 @@ def test_panel_page_ranks_and_flags_a_large_spread(assigned, city, login):
     assert "尚未评分" in response.content.decode()
 
 
+def test_a_partly_scored_application_shows_a_provisional_score_and_no_rank(assigned, city, login):
+    naming_round = advance_to(city, assigned["round"], RoundPhase.EXPERT_REVIEW)
+    done, partial = assigned["applications"][0], assigned["applications"][1]
+    for assignment in Assignment.objects.filter(application=done):
+        panel_services.submit_scores(assignment.expert, assignment, _points(naming_round, 50), "意见")
+    first = Assignment.objects.filter(application=partial).first()
+    panel_services.submit_scores(first.expert, first, _points(naming_round, 100), "意见")
+    response = login(city).get(reverse("reviews:panel", args=[naming_round.pk]))
+    rows = {row["application"]: row for row in response.context["rows"]}
+    assert rows[done]["rank"] == 1 and rows[done]["complete"]
+    # 100 points from one expert of three does not outrank a finished application
+    assert rows[partial]["rank"] is None and rows[partial]["score"] == 100
+    assert response.context["rows"][0]["application"] == done
+    assert "暂计 100.0" in response.content.decode()
+
+
 def test_panel_page_is_for_municipal_staff_only(assigned, login):
     for role in (Role.RECOMMENDING_STAFF, Role.EXPERT, Role.ADMIN, Role.UNIT_STAFF):
         client = login(factories.user_with_role(role))
@@ -273,3 +289,20 @@ def test_a_site_visit_is_recorded_between_audit_and_expert_review(reviewing, cit
     assert login(county_user).post(reverse("reviews:site_visit", args=[application.pk]), {
         "visited_on": timezone.localdate().isoformat(), "visitors": "x", "findings": "y"}).status_code == 403
     assert application.site_visits.count() == 1
+
+
+def test_only_municipal_staff_see_who_reviews_an_application(assigned, city, login):
+    naming_round = advance_to(city, assigned["round"], RoundPhase.EXPERT_REVIEW)
+    assignment = Assignment.objects.first()
+    panel_services.submit_scores(assignment.expert, assignment, _points(naming_round, 80), "意见")
+    application, expert = assignment.application, assignment.expert.display_name
+    url = reverse("reviews:application_detail", args=[application.pk])
+    assert expert in login(city).get(url).content.decode()
+    for user in (application.created_by, factories.user_with_role(Role.RECOMMENDING_STAFF,
+                                                                   union=application.unit.recommending_union)):
+        html = login(user).get(url).content.decode()
+        assert "专家提交评分" in html and "分配评审专家" in html
+        assert expert not in html
+    round_url = reverse("reviews:round_detail", args=[naming_round.pk])
+    assert expert in login(city).get(round_url).content.decode()
+    assert expert not in login(application.created_by).get(round_url).content.decode()

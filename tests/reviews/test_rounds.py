@@ -209,3 +209,14 @@ def test_two_officers_advancing_at_once_advance_it_once(root, published_rules):
     assert sorted(outcomes) == ["ok", "stale"]
     assert NamingRound.objects.get(pk=naming_round.pk).phase == RoundPhase.APPLICATION
     assert TransitionLog.objects.for_object(naming_round).filter(target=RoundPhase.APPLICATION).count() == 1
+
+
+def test_dates_follow_the_chosen_language(city, naming_round, login):
+    naming_round = services.round_update_deadlines(city, naming_round, application_deadline=datetime.date(2026, 9, 5))
+    advance_to(city, naming_round, RoundPhase.APPLICATION)  # the current phase's deadline is shown in full
+    client = login(city)
+    html = client.get(reverse("reviews:round_detail", args=[naming_round.pk])).content.decode()
+    assert "2026年9月5日" in html and "9月5日" in html and "09月" not in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("reviews:round_detail", args=[naming_round.pk])).content.decode()
+    assert "Sept. 5, 2026" in html and "September 5" in html and "年9月" not in html

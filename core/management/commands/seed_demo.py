@@ -5,12 +5,17 @@ names, so a second run creates nothing. `--scale N` makes sure N synthetic
 studios exist (each with its own unit union, a leader and 3 members), written
 with bulk inserts so that benchmarks with tens of thousands of rows stay fast.
 """
+import contextlib
 import datetime
+import itertools
+import logging
 from decimal import Decimal
+from unittest import mock
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Max
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from studios.models import (
@@ -89,10 +94,17 @@ STUDIOS = [
      "医疗设备维修", 2025, "揭工总〔2025〕21号", StudioStatus.ACTIVE, ["姚静", "何雨", "冯磊", "曾颖"]),
 ]
 
-# Demo applications in this year's round: (account, leader, field, submitted?)
-DEMO_APPLICATIONS = [
-    ("unit", "蔡振雄", "智能装配", False),
-    ("unit2", "赖秀芬", "绿色印染", True),
+# This year's round, in its expert review: (account, leader, field, how far it has come)
+CURRENT_APPLICATIONS = [
+    ("unit", "蔡振雄", "智能装配", "under_review"),   # returned once, resubmitted, visited on site, partly scored
+    ("unit", "黄丽珍", "数字化检测", "scored"),
+    ("unit", "陈志坚", "液压维修", "returned"),       # returned in the preliminary review, not resubmitted in time
+    ("unit", "吴少鹏", "钣金工艺", "draft"),          # never submitted
+    ("unit2", "赖秀芬", "绿色印染", "under_review"),  # one expert recused
+    ("unit2", "郑晓燕", "智能织造", "rejected"),      # at the preliminary review
+    ("unit2", "林志远", "污水处理", "rejected"),      # at the municipal audit
+    ("unit2", "许佳", "家纺设计", "withdrawn"),
+    ("unit2", "翁晓明", "纺机维修", "accepted"),      # waiting for its experts
 ]
 APPLICATION_FIELDS = {
     "leader_gender": "", "leader_job_title": "高级技师", "leader_honour": HonourKind.MUNICIPAL_CRAFTSMAN,
@@ -124,6 +136,29 @@ SYNTHETIC_MEMBER_ROLES = [MemberRole.CORE, MemberRole.MEMBER, MemberRole.MEMBER]
 BATCH = 1000
 
 
+@contextlib.contextmanager
+def clock_at(day):
+    """Runs the services as if on `day` (from 9:00, a second per call), so the demo's history,
+    deadlines and notices carry the dates the steps would really have had."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    ticks = itertools.count()
+    with mock.patch("django.utils.timezone.now", lambda: start + datetime.timedelta(seconds=next(ticks))):
+        yield
+
+
+@contextlib.contextmanager
+def demo_mail_stays_in_the_inbox():
+    """The demo accounts are fictional: their notices fill the in-app inbox but are not printed or mailed."""
+    trace = logging.getLogger("celery.app.trace")
+    level = trace.level
+    trace.setLevel(logging.WARNING)  # eager tasks would log a line per e-mail
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            yield
+    finally:
+        trace.setLevel(level)
+
+
 def _member_role(index, count):
     """Two core members, a mentor to close a larger team, the rest plain members."""
     if index < 2:
@@ -146,7 +181,8 @@ class Command(BaseCommand):
             raise CommandError("--scale 不能为负数。")
         self.created = dict.fromkeys(
             ["unions", "accounts", "studios", "members", "rounds", "synthetic", "synthetic_unions"], 0)
-        with transaction.atomic():  # all or nothing: a failed run leaves no half-built tree
+        # All or nothing: a failed run leaves no half-built tree.
+        with demo_mail_stays_in_the_inbox(), transaction.atomic():
             unions = self._union_tree()
             self._accounts(unions)
             self._studios(unions)
@@ -220,27 +256,95 @@ class Command(BaseCommand):
             self.created["members"] += len(members)
 
     def _current_round(self):
-        """This year's round, open for applications, so the naming pages have something real to show."""
+        """This year's round, now in its expert review, with applications in every state that phase can hold.
+
+        A round is in one phase at a time, so states that only exist in a later phase (shortlisted,
+        in publicity, approved, named) are shown by last year's round and reached by acting on this one.
+        """
         year = timezone.localdate().year
         if NamingRound.objects.filter(year=year).exists():
             return
-        city = User.objects.get(username="city")
-        start = timezone.localdate() - datetime.timedelta(days=10)
-        naming_round = round_services.round_create(
-            city, year=year, notes="演示数据：本年度命名批次。",
-            **round_services.default_deadlines(RuleSet.objects.current(), start))
-        naming_round = round_services.round_advance(city, naming_round, from_phase=naming_round.phase,
-                                                    comment="根据第六条，请各单位工会在截止日前提交申报。")
-        self.created["rounds"] += 1
-        self._applications(naming_round)
+        users = self._users()
+        city = users["city"]
+        today = timezone.localdate()
+        day = lambda n: today + datetime.timedelta(days=n)  # noqa: E731
+        with clock_at(day(-80)):
+            naming_round = round_services.round_create(
+                city, year=year, notes="演示数据：本年度命名批次（专家评审中）。", application_deadline=day(-50),
+                preliminary_deadline=day(-35), audit_deadline=day(-20), expert_deadline=day(10),
+                decision_deadline=day(25))
+            naming_round = self._advance(naming_round, "根据第六条，请各单位工会在截止日前提交申报。")
+        apps, owner = {}, {}
+        for n, (username, leader, field, outcome) in enumerate(CURRENT_APPLICATIONS):
+            owner[leader] = username
+            with clock_at(day(-75 + n)):
+                apps[leader] = self._fill(users[username], naming_round, leader, field)
+            if outcome != "draft":
+                with clock_at(day(-62 + n)):
+                    application_services.application_submit(users[username], apps[leader], from_status="draft")
 
-    def _applications(self, naming_round):
-        """A complete draft from `unit` and a submitted application from `unit2`."""
-        for username, leader, field, submit in DEMO_APPLICATIONS:
-            user = User.objects.get(username=username)
-            application = self._fill(user, naming_round, leader, field)
-            if submit:
-                application_services.application_submit(user, application, from_status=application.status)
+        def county(leader):  # the recommending union's account for the leader's unit
+            return users["county" if owner[leader] == "unit" else "county2"]
+
+        with clock_at(day(-49)):
+            naming_round = self._advance(naming_round)
+        with clock_at(day(-46)):
+            for leader in ("蔡振雄", "陈志坚"):
+                application_services.application_return(
+                    county(leader), apps[leader], from_status="submitted",
+                    comment="请补充近两年专利证书复印件和成果应用证明。")
+            application_services.application_reject(
+                county("郑晓燕"), apps["郑晓燕"], from_status="submitted",
+                comment="工作室成立未满两年（第五条（一）），本年度暂不推荐。")
+        with clock_at(day(-43)):
+            application_services.application_submit(users["unit"], apps["蔡振雄"], from_status="returned",
+                                                    comment="已补充专利证书和成果应用证明。")
+        with clock_at(day(-40)):
+            for leader in ("蔡振雄", "黄丽珍", "赖秀芬", "林志远", "许佳", "翁晓明"):
+                application_services.application_recommend(county(leader), apps[leader], from_status="submitted",
+                                                           comment="材料齐全，同意推荐。")
+        with clock_at(day(-34)):
+            naming_round = self._advance(naming_round)
+        with clock_at(day(-30)):
+            for leader in ("蔡振雄", "黄丽珍", "赖秀芬", "许佳", "翁晓明"):
+                application_services.application_accept(city, apps[leader], from_status="recommended")
+            application_services.application_audit_reject(
+                city, apps["林志远"], from_status="recommended",
+                comment="所报成果均为企业内部评定，未达到县级以上有关部门认可（第五条（七））。")
+        with clock_at(day(-28)):
+            application_services.application_withdraw(users["unit2"], apps["许佳"], from_status="accepted",
+                                                      comment="领衔人调往外地分公司，本年度撤回申报。")
+        with clock_at(day(-24)):
+            decision_services.site_visit_record(
+                city, apps["蔡振雄"], visited_on=day(-24), visitors="张华、周建国",
+                findings="场地 150 平方米，设备台账齐全，制度上墙，现场演示了自主研制的装配夹具。")
+        with clock_at(day(-22)):
+            panel = panel_services.panel_save(city, naming_round, [users["expert"], users["expert2"], users["expert3"]])
+            # 翁晓明's application was accepted late and still waits for its experts.
+            for leader in ("蔡振雄", "黄丽珍", "赖秀芬"):
+                for expert in ("expert", "expert2", "expert3"):
+                    panel_services.assign(city, panel, apps[leader], users[expert])
+        with clock_at(day(-19)):
+            naming_round = self._advance(naming_round, "请各位专家在截止日前完成评分。")
+        criteria = list(naming_round.rule_set.criteria.all())
+        scores = [("黄丽珍", "expert", 0.90, -12), ("黄丽珍", "expert2", 0.86, -10), ("黄丽珍", "expert3", 0.88, -9),
+                  ("蔡振雄", "expert", 0.84, -8)]
+        for leader, expert, share, when in scores:
+            assignment = apps[leader].assignments.get(expert=users[expert])
+            points = {c.pk: (c.max_score * Decimal(str(share))).quantize(Decimal("0.1")) for c in criteria}
+            with clock_at(day(when)):
+                panel_services.submit_scores(users[expert], assignment, points, "团队结构合理，成果有推广价值。")
+        with clock_at(day(-7)):
+            panel_services.recuse(users["expert2"], apps["赖秀芬"].assignments.get(expert=users["expert2"]),
+                                  "近三年曾为该企业提供技术咨询，申请回避。")
+        self.created["rounds"] += 1
+
+    def _users(self):
+        return {u.username: u for u in User.objects.filter(username__in=[a[0] for a in ACCOUNTS])}
+
+    def _advance(self, naming_round, comment=""):
+        return round_services.round_advance(User.objects.get(username="city"), naming_round,
+                                            from_phase=naming_round.phase, comment=comment)
 
     def _fill(self, user, naming_round, leader, field):
         """A complete application meeting every condition of 第五条."""
@@ -262,64 +366,83 @@ class Command(BaseCommand):
         return application_services.application_save(user, application, fields, members, results)
 
     def _previous_round(self):
-        """Last year's round, taken through every step of 第六条 to its naming decision."""
+        """Last year's round, taken through every step of 第六条 on last year's dates to its naming decision."""
         year = timezone.localdate().year - 1
         if NamingRound.objects.filter(year=year).exists():
             return
-        users = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in ACCOUNTS])}
+        users = self._users()
         city = users["city"]
-        naming_round = round_services.round_create(city, year=year, notes="演示数据：上一年度命名批次（已结束）。")
-        advance = lambda r: round_services.round_advance(city, r, from_phase=r.phase)  # noqa: E731
-        naming_round = advance(naming_round)
+        on = lambda month, day: clock_at(datetime.date(year, month, day))  # noqa: E731
+        with on(6, 1):
+            naming_round = round_services.round_create(
+                city, year=year, notes="演示数据：上一年度命名批次（已结束）。",
+                application_deadline=datetime.date(year, 7, 31), preliminary_deadline=datetime.date(year, 8, 31),
+                audit_deadline=datetime.date(year, 9, 30), expert_deadline=datetime.date(year, 10, 31),
+                decision_deadline=datetime.date(year, 11, 20))
+            naming_round = self._advance(naming_round)
         applications = []
-        for username, leader, field, outcome in PREVIOUS_APPLICATIONS:
-            application = self._fill(users[username], naming_round, leader, field)
-            if outcome == "withdrawn":
-                application_services.application_withdraw(users[username], application, from_status="draft",
-                                                           comment="领衔人岗位调整，暂不申报。")
-                continue
-            application_services.application_submit(users[username], application, from_status="draft")
+        for n, (username, leader, field, outcome) in enumerate(PREVIOUS_APPLICATIONS):
+            with on(7, 1 + n):
+                application = self._fill(users[username], naming_round, leader, field)
+                if outcome == "withdrawn":
+                    application_services.application_withdraw(users[username], application, from_status="draft",
+                                                               comment="领衔人岗位调整，暂不申报。")
+                    continue
+                application_services.application_submit(users[username], application, from_status="draft")
             applications.append((application, username, outcome))
-        naming_round = advance(naming_round)
-        for application, username, outcome in applications:
-            reviewer = users["county" if username == "unit" else "county2"]
-            if outcome == "rejected":
-                application_services.application_reject(reviewer, application, from_status="submitted",
-                                                        comment="创新成果未达到县级以上认可，暂不推荐。")
-            else:
-                application_services.application_recommend(reviewer, application, from_status="submitted",
-                                                           comment="材料齐全，同意推荐。")
-        naming_round = advance(naming_round)
+        with on(8, 1):
+            naming_round = self._advance(naming_round)
+        with on(8, 20):
+            for application, username, outcome in applications:
+                reviewer = users["county" if username == "unit" else "county2"]
+                if outcome == "rejected":
+                    application_services.application_reject(reviewer, application, from_status="submitted",
+                                                            comment="创新成果未达到县级以上认可，暂不推荐。")
+                else:
+                    application_services.application_recommend(reviewer, application, from_status="submitted",
+                                                               comment="材料齐全，同意推荐。")
+        with on(9, 1):
+            naming_round = self._advance(naming_round)
         reviewed = [a for a, _u, outcome in applications if outcome != "rejected"]
-        for application in reviewed:
-            application_services.application_accept(city, application, from_status="recommended")
-        panel = panel_services.panel_save(city, naming_round, [users["expert"], users["expert2"], users["expert3"]])
-        panel_services.auto_assign(city, panel)
-        naming_round = advance(naming_round)
+        with on(9, 15):
+            for application in reviewed:
+                application_services.application_accept(city, application, from_status="recommended")
+            panel = panel_services.panel_save(city, naming_round,
+                                              [users["expert"], users["expert2"], users["expert3"]])
+            panel_services.auto_assign(city, panel)
+        with on(10, 8):
+            naming_round = self._advance(naming_round)
         criteria = list(naming_round.rule_set.criteria.all())
         for rank, application in enumerate(reviewed):
             for turn, assignment in enumerate(application.assignments.all()):
                 share = Decimal(95 - 4 * rank - 3 * turn) / 100
                 points = {c.pk: (c.max_score * share).quantize(Decimal("0.1")) for c in criteria}
-                panel_services.submit_scores(assignment.expert, assignment, points, "团队稳定，成果突出。")
-        naming_round = advance(naming_round)
+                with on(10, 15 + turn):
+                    panel_services.submit_scores(assignment.expert, assignment, points, "团队稳定，成果突出。")
+        with on(11, 1):
+            naming_round = self._advance(naming_round)
         shortlist = [a for a, _u, outcome in applications if outcome == "named"]
-        decision_services.deliberation_record(city, naming_round, meeting_date=datetime.date(year, 11, 20),
-                                              minutes_ref=f"市总工会党组会议纪要〔{year}〕9号", shortlisted=shortlist)
-        naming_round = advance(naming_round)
-        decision_services.approve_after_publicity(naming_round, city,
-                                                  today=naming_round.publicity_end + datetime.timedelta(days=1))
-        decision_services.naming_issue(city, naming_round, decision_number=f"揭工总〔{year}〕21号",
-                                       decision_date=datetime.date(year, 12, 10))
-        # The demo happened last year: move its dates there (the history keeps when it was seeded).
-        NamingRound.objects.filter(pk=naming_round.pk).update(
-            application_deadline=datetime.date(year, 7, 31), preliminary_deadline=datetime.date(year, 8, 31),
-            audit_deadline=datetime.date(year, 9, 30), expert_deadline=datetime.date(year, 10, 31),
-            decision_deadline=datetime.date(year, 11, 20), publicity_start=datetime.date(year, 11, 24),
-            publicity_end=datetime.date(year, 11, 28))
+        with on(11, 20):
+            decision_services.deliberation_record(city, naming_round, meeting_date=datetime.date(year, 11, 20),
+                                                  minutes_ref=f"市总工会党组会议纪要〔{year}〕9号",
+                                                  shortlisted=shortlist)
+        with on(11, 21):
+            naming_round = self._advance(naming_round)
+        with on(11, 24):
+            objection = decision_services.objection_submit(
+                shortlist[0], channel="phone", objector_kind="person", objector_name="林先生",
+                contact="0663-8200000", facts="反映该工作室部分成员已调离原单位，团队人数不足。", recorded_by=city)
+        with on(11, 26):
+            decision_services.objection_handle(
+                city, objection, upheld=False,
+                handling="经向单位工会核实，调离的 1 名成员已由新成员补充，团队符合第五条（三）的要求，异议不成立。")
+        naming_round.refresh_from_db()
+        with clock_at(naming_round.publicity_end + datetime.timedelta(days=1)):
+            decision_services.approve_after_publicity(naming_round)  # the nightly job, as the system
+        with on(12, 10):
+            decision_services.naming_issue(city, naming_round, decision_number=f"揭工总〔{year}〕21号",
+                                           decision_date=datetime.date(year, 12, 10))
         self.created["rounds"] += 1
-
-    # --scale: synthetic studios
 
     # --scale: synthetic studios, written in bulk -----------------------------------------------
 
@@ -397,5 +520,5 @@ class Command(BaseCommand):
             )
         self.stdout.write("演示账号：")
         for username, full_name, role, union, _title in ACCOUNTS:
-            self.stdout.write(f"  {username:<7}{Role(role).label}（{full_name}，{union}）")
+            self.stdout.write(f"  {username:<8}{Role(role).label}（{full_name}，{union}）")
         self.stdout.write(f"演示账号密码均为：{DEMO_PASSWORD}")
