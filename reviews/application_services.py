@@ -132,6 +132,10 @@ def _preliminary(actor, application, from_status, transition_name, label, commen
         raise PermissionDenied(_("只有该单位所属的县级总工会或市直基层工会可以初审（第六条）。"))
     if locked.naming_round.phase not in PRELIMINARY_PHASES:
         raise _phase_error(locked.naming_round, label)
+    if locked.status != ApplicationStatus.SUBMITTED:
+        # once recommended, the application is the municipal union's to audit (第六条)
+        raise ValidationError(_("只有已提交、待初审的申报可以初审，该申报为“%(status)s”。") % {
+            "status": locked.get_status_display()})
     if require_comment and not comment.strip():
         raise ValidationError({"comment": _("请填写意见，单位工会将据此修改或了解原因。")})
     source = locked.status

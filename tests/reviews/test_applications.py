@@ -129,7 +129,7 @@ def test_a_repeated_action_is_stale_and_changes_nothing(unit_user, open_round):
 def test_a_forged_from_status_is_refused_not_a_server_error(city, unit_user, county_user, open_round):
     application = complete_draft(unit_user, open_round)
     advance_to(city, open_round, RoundPhase.PRELIMINARY)
-    with pytest.raises(ValidationError, match="不能进行这项操作"):
+    with pytest.raises(ValidationError, match="只有已提交、待初审的申报可以初审，该申报为“草稿”"):
         apps.application_recommend(county_user, application, from_status=ApplicationStatus.DRAFT)
 
 

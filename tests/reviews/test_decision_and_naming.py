@@ -209,3 +209,42 @@ def test_registry_queries_do_not_grow(db, client):
     one = count()
     factories.StudioFactory.create_batch(3)
     assert count() == one
+
+
+@pytest.mark.parametrize("role", [Role.UNIT_STAFF, Role.RECOMMENDING_STAFF, Role.EXPERT, Role.ADMIN])
+def test_only_municipal_staff_decide_confirm_and_name_and_refusals_write_nothing(city, scored, role):
+    from django.core.exceptions import PermissionDenied
+
+    from core.models import TransitionLog
+
+    other = factories.user_with_role(role)
+    picks = scored["applications"][:3]
+    steps = [
+        lambda actor: _decide(actor, scored, picks),
+        lambda actor: services.round_advance(actor, scored["round"], from_phase=RoundPhase.DECISION),
+        lambda actor: decisions.approve_after_publicity(
+            scored["round"], actor, today=NamingRound.objects.get(pk=scored["round"].pk).publicity_end
+            + datetime.timedelta(days=1)),
+        lambda actor: decisions.naming_issue(actor, scored["round"], decision_number="揭工总〔2026〕12号",
+                                             decision_date=datetime.date(2026, 12, 31)),
+    ]
+    for step in steps:
+        before = (TransitionLog.objects.count(), list(Application.objects.order_by("pk").values_list("status")),
+                  NamingRound.objects.get(pk=scored["round"].pk).phase)
+        with pytest.raises(PermissionDenied):
+            step(other)
+        assert before == (TransitionLog.objects.count(),
+                          list(Application.objects.order_by("pk").values_list("status")),
+                          NamingRound.objects.get(pk=scored["round"].pk).phase)
+        step(city)  # the same step by municipal staff goes through, and the next one is tried
+    assert NamingRound.objects.get(pk=scored["round"].pk).phase == RoundPhase.CONCLUDED
+
+
+def test_decision_steps_outside_their_phase_name_the_phase(city, scored):
+    naming = lambda: decisions.naming_issue(city, scored["round"], decision_number="揭工总〔2026〕12号",  # noqa: E731
+                                           decision_date=datetime.date(2026, 12, 31))
+    with pytest.raises(ValidationError, match="集体研究"):
+        naming()
+    _decide(city, scored, scored["applications"][:3])
+    with pytest.raises(ValidationError, match="公示期尚未结束"):
+        decisions.approve_after_publicity(scored["round"], city)
