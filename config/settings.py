@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "assessments",
     "subsidies",
     "rules",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +157,29 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Official documents (GB/T 9704-2012). Fonts default to the bundled free Fandol fonts
+# (documents/fonts/README.md); a union with licensed 方正小标宋 / 仿宋_GB2312 files points these at them.
+_FONTS = BASE_DIR / "documents" / "fonts"
+DOCUMENT_FONTS = {
+    "xiaobiaosong": Path(env("DOCUMENT_FONT_XIAOBIAOSONG", default=str(_FONTS / "FandolSong-Bold.otf"))),
+    "fangsong": Path(env("DOCUMENT_FONT_FANGSONG", default=str(_FONTS / "FandolFang-Regular.otf"))),
+    "heiti": Path(env("DOCUMENT_FONT_HEITI", default=str(_FONTS / "FandolHei-Regular.otf"))),
+    "kaiti": Path(env("DOCUMENT_FONT_KAITI", default=str(_FONTS / "FandolKai-Regular.otf"))),
+    "songti": Path(env("DOCUMENT_FONT_SONGTI", default=str(_FONTS / "FandolSong-Regular.otf"))),
+}
+# The letterhead and distribution of the naming decision (版头、主送、版记).
+DOCUMENT_ISSUER = env("DOCUMENT_ISSUER", default="揭阳市总工会")
+DOCUMENT_MAIN_RECIPIENTS = env("DOCUMENT_MAIN_RECIPIENTS", default="各县（市、区）总工会，中央、省驻揭和市直单位工会")
+DOCUMENT_COPY_TO = env("DOCUMENT_COPY_TO", default="广东省总工会经济技术部")
+DOCUMENT_PRINTED_BY = env("DOCUMENT_PRINTED_BY", default="揭阳市总工会办公室")
+# Where the public notice says objections go (第六条: 社会公示).
+PUBLICITY_CONTACT = {
+    "department": env("PUBLICITY_DEPARTMENT", default="揭阳市总工会经济技术部"),
+    "address": env("PUBLICITY_ADDRESS", default="揭阳市榕城区（演示地址，部署时配置）"),
+    "phone": env("PUBLICITY_PHONE", default="0663-0000000（演示号码）"),
+    "email": env("PUBLICITY_EMAIL", default="jjb@example.cn"),
+}
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="揭阳市总工会创新工作室系统 <noreply@localhost>")
@@ -187,7 +211,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO; its warnings (a missing font, a refused URL) still show.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Page size of list pages.

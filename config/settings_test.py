@@ -16,3 +16,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # still Redis when REDIS_URL is set, and tests/core/test_celery.py sends a task
 # through it to a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
+# Files written by tests (attachments, documents) go to a throw-away folder, never into ./media.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="studios-test-media-"))  # noqa: F405

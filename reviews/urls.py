@@ -9,6 +9,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/advance/", views.round_advance, name="round_advance"),
     path("rounds/<int:pk>/deadlines/", views.round_deadlines, name="round_deadlines"),
+    path("rounds/<int:pk>/export/", views.round_export, name="round_export"),
     path("rounds/<int:round_pk>/apply/", views.application_new, name="application_new"),
     path("rounds/<int:round_pk>/panel/", views.panel, name="panel"),
     path("rounds/<int:round_pk>/panel/experts/", views.panel_save, name="panel_save"),

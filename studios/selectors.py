@@ -42,3 +42,15 @@ def member_count(user):
 
 def leader_list(user):
     return scoped(user, Leader.objects).select_related("unit")
+
+
+def studio_export_rows(queryset):
+    """The registry rows of a filtered studio list, read in chunks (constant memory for any number of rows)."""
+    labels = dict(StudioStatus.choices)
+    rows = queryset.values_list(
+        "name", "leader__name", "unit__name", "unit__recommending_union__name", "named_year", "decision_number",
+        "status", "field", "founded_on", "member_count")
+    for name, leader, unit, recommender, year, number, status, field, founded, members in rows.iterator(
+            chunk_size=2000):
+        yield (name, leader, unit, recommender or "", year, number, str(labels.get(status, status)), field, founded,
+               members)

@@ -25,6 +25,7 @@ from .rounds import (  # noqa: F401
     round_advance,
     round_create,
     round_deadlines,
+    round_export,
     round_detail,
     round_list,
 )

@@ -7,10 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exports import xlsx_response
 from core.lists import paginate
+from documents.services import can_use_documents
 from rules.models import RuleSet
 
 from .. import (
+    exports,
     selectors,
     services,
 )
@@ -21,8 +24,10 @@ from ..forms import (
 )
 from ..models import RoundPhase
 from ..permissions import can_apply, can_manage_rounds
-from .common import add_form_errors
+from .common import add_form_errors, manager_round
 
+# The phases in which a round has documents to produce (documents.services.AVAILABLE_IN).
+DOCUMENT_PHASES = {RoundPhase.PUBLICITY, RoundPhase.CONCLUDED}
 # The round page previews this many applications, then links to the full list.
 PREVIEW_ROWS = 20
 
@@ -60,6 +65,7 @@ def round_detail(request, pk):
         "steps": selectors.phase_steps(naming_round),
         "history": selectors.round_history(request.user, naming_round),
         "can_manage": can_manage,
+        "can_documents": can_use_documents(request.user) and naming_round.phase in DOCUMENT_PHASES,
         "advance_form": RoundAdvanceForm(initial={"from_phase": naming_round.phase}) if can_manage else None,
         "next_transition": services.NEXT_TRANSITION.get(naming_round.phase),
         "can_apply": can_apply(request.user) and naming_round.phase == RoundPhase.APPLICATION,
@@ -105,3 +111,11 @@ def round_deadlines(request, pk):
             messages.success(request, _("期限已更新。"))
             return redirect("reviews:round_detail", pk)
     return render(request, "reviews/round_deadlines.html", {"form": form, "round": naming_round})
+
+
+@login_required
+def round_export(request, pk):
+    """The round's applications with their review stages and scores, for municipal staff."""
+    naming_round = manager_round(request, pk)
+    filename = _("%(year)d年度申报汇总.xlsx") % {"year": naming_round.year}
+    return xlsx_response(filename, _("申报汇总"), exports.columns(), exports.application_rows(naming_round))

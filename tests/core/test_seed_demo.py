@@ -187,10 +187,11 @@ def test_scale_rejects_a_negative_number():
     assert not Union.objects.exists()
 
 
-def test_demo_has_last_years_concluded_round_and_this_years_round_in_expert_review():
+def test_demo_has_last_years_concluded_round_and_this_years_round_in_expert_review(django_capture_on_commit_callbacks):
     from reviews.models import ApplicationStatus, AssignmentStatus, NamingRound, RoundPhase
 
-    seed(verbosity=0)
+    with django_capture_on_commit_callbacks(execute=True):  # as when the seed's transaction commits
+        seed(verbosity=0)
     year = timezone.localdate().year
     previous = NamingRound.objects.get(year=year - 1)
     assert previous.phase == RoundPhase.CONCLUDED and previous.decision_number == f"揭工总〔{year - 1}〕21号"
@@ -201,6 +202,9 @@ def test_demo_has_last_years_concluded_round_and_this_years_round_in_expert_revi
     named = Studio.objects.filter(name__in=named_names, named_year=year - 1, decision_number=previous.decision_number)
     assert len(named_names) == named.count() == 5
     assert previous.applications.filter(objections__isnull=False).count() == 1
+    # 第六条's documents of last year's round are ready to download
+    assert sorted(previous.documents.filter(status="ready").exclude(file="").values_list("kind", flat=True)) == [
+        "certificates", "decision", "notice"]
 
     current = NamingRound.objects.get(year=year)
     assert current.phase == RoundPhase.EXPERT_REVIEW

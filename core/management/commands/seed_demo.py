@@ -21,6 +21,8 @@ from django.utils import timezone
 from studios.models import (
     STUDIO_NAME_SUFFIX, HonourKind, Leader, Member, MemberRole, Studio, StudioStatus, studio_name_for,
 )
+from documents import services as document_services
+from documents.models import DocumentKind
 from reviews import application_services, decision_services, panel_services
 from reviews import services as round_services
 from reviews.models import NamingRound
@@ -442,6 +444,9 @@ class Command(BaseCommand):
         with on(12, 10):
             decision_services.naming_issue(city, naming_round, decision_number=f"揭工总〔{year}〕21号",
                                            decision_date=datetime.date(year, 12, 10))
+            naming_round.refresh_from_db()
+            for kind in DocumentKind:  # produced after the seed commits, ready to download
+                document_services.document_request(city, naming_round, kind)
         self.created["rounds"] += 1
 
     # --scale: synthetic studios, written in bulk -----------------------------------------------
