@@ -1,5 +1,6 @@
 """One application from draft to named, in Chromium, as each role of 第六条 would do it."""
 import datetime
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -189,3 +190,16 @@ def test_an_application_goes_from_draft_to_the_public_registry(people, as_user, 
     public.goto("/public/registry/")
     assert "陈伟劳模和工匠人才创新工作室" in public.locator("table").inner_text()
     screenshot(public, "workflow-registry")
+
+    # The naming decision as a document: produced in place (htmx), then downloaded.
+    _round_page(city)
+    city.get_by_role("link", name="公文").click()
+    card = city.locator(".document-card").filter(has_text="带版头")
+    card.get_by_role("button", name="生成", exact=True).click()
+    link = card.get_by_role("link", name="下载 PDF")
+    link.wait_for()
+    screenshot(city, "workflow-documents")
+    with city.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == f"{year}年度命名决定.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")

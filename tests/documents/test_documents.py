@@ -180,3 +180,10 @@ def test_naming_notice_command_writes_the_decision(concluded, tmp_path):
 def test_naming_notice_command_refuses_a_round_not_yet_named(publicity, tmp_path):
     with pytest.raises(CommandError, match="还不能生成"):
         call_command("naming_notice", "2026", "-o", str(tmp_path / "x.pdf"))
+
+
+def test_the_documents_benchmark_runs(db):
+    out = io.StringIO()
+    call_command("bench_documents", "--renders", "2", "--certificates", "3", "--studios", "2", stdout=out)
+    text = out.getvalue()
+    assert "命名决定（2 家" in text and "证书 3 份" in text and "内存" in text
