@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from reviews.models import ApplicationStatus, RoundPhase
 from reviews.permissions import can_manage_rounds
 from reviews.selectors import latest_open_round, waiting_counts
-from studios.models import StudioStatus
+from studios.models import ChangeRequest, ChangeStatus, StudioStatus
 from studios.selectors import member_count, studio_counts
 from unions.models import Role
-from unions.scoping import sees_whole_tree
+from unions.scoping import scoped, sees_whole_tree
 from unions.selectors import active_user_count, union_counts
 
 
@@ -107,13 +107,22 @@ def _municipal_cards(user):
         Card(_("推荐单位"), unions["recommending"], reverse("unions:list") + "?kind=recommending", _("县（市、区）总工会及市直基层工会")),
         Card(_("单位工会"), unions["units"], reverse("unions:list") + "?kind=unit"),
     ]
+    if user.role == Role.MUNICIPAL_STAFF:
+        cards.append(_change_card(user, _("待审批变更"), ChangeStatus.RECOMMENDED, _("推荐单位已审核（第七条）")))
     if user.is_staff:
         cards.append(Card(_("有效账号"), active_user_count(user), reverse("admin:unions_user_changelist")))
     return cards
 
 
+def _change_card(user, label, status, hint):
+    """Change requests (第七条) waiting for this user's review or approval."""
+    waiting = scoped(user, ChangeRequest.objects.filter(status=status)).count()
+    return Card(label, waiting, f"{reverse('studios:change_list')}?status={status}", hint, attention=waiting > 0)
+
+
 def _recommending_cards(user):
     cards, _counts = _studio_cards(user, _("辖区创新工作室"))
+    cards.append(_change_card(user, _("待审核变更"), ChangeStatus.SUBMITTED, _("更换领衔人、更名、取消（第七条）")))
     cards.append(Card(_("辖区单位工会"), union_counts(user)["units"], reverse("unions:list") + "?kind=unit"))
     return cards
 

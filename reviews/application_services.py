@@ -21,7 +21,7 @@ from .models import (
     Application, ApplicationAttachment, ApplicationMember, ApplicationResult, ApplicationStatus, RoundPhase,
 )
 from .permissions import can_apply, is_applicant, is_recommending_union_of, require_round_manager
-from .recipients import municipal_staff, recommending_staff, unit_staff
+from unions.recipients import municipal_staff, recommending_staff, unit_staff
 from .services import StaleAction
 
 # In which round phases an application in a given state may be edited and submitted:

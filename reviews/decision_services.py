@@ -5,7 +5,6 @@ runs for the rule set's number of working days and takes objections; when it
 ends, applications without an upheld objection are approved; the naming
 decision turns each approved application into a Studio named by 第六条.
 """
-import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.history import log_transition
 from core.notifications import notify
+from core.numbers import check_document_number
 from core.uploads import check_upload
 from core.workdays import add_working_days
 from studios.models import Leader, Member, MemberRole, Studio, StudioStatus
@@ -24,12 +24,8 @@ from .models import (
     ObjectorKind, RoundPhase, SiteVisit,
 )
 from .permissions import can_manage_rounds, require_round_manager
-from .recipients import municipal_staff, unit_staff
+from unions.recipients import municipal_staff, unit_staff
 from .errors import StaleAction
-
-# 发文字号: 机关代字〔年份〕序号号 — full year in 〔〕, no leading zero, no 第 (GB/T 9704-2012 7.2.4).
-DOCUMENT_NUMBER = re.compile(r"^揭工总〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
-
 
 def _lock_round(naming_round, phase, action):
     locked = NamingRound.objects.select_for_update(of=("self",)).select_related("rule_set").get(pk=naming_round.pk)
@@ -197,9 +193,7 @@ def naming_issue(actor, naming_round, *, decision_number, decision_date):
     """The naming decision: each approved application becomes a Studio named 领衔人姓名+劳模和工匠人才创新工作室."""
     require_round_manager(actor, _("办理集体研究、公示和命名"))
     locked = _lock_round(naming_round, RoundPhase.PUBLICITY, _("发布命名决定"))
-    match = DOCUMENT_NUMBER.match(decision_number.strip())
-    if not match:
-        raise ValidationError({"decision_number": _("文号格式应为“揭工总〔2026〕12号”：年份写全、用六角括号，序号不编虚位、不加“第”。")})
+    decision_number = check_document_number(decision_number)
     applications = list(Application.objects.select_for_update(of=("self",)).filter(naming_round=locked).select_related("unit")
                         .prefetch_related("members"))
     unresolved = [a for a in applications if a.status == ApplicationStatus.IN_PUBLICITY]

@@ -20,7 +20,7 @@ from unions.models import Role, User
 
 from .models import Application, ApplicationStatus, Assignment, AssignmentStatus, ExpertPanel, RoundPhase, ScoreItem
 from .permissions import require_round_manager
-from .recipients import municipal_staff
+from unions.recipients import municipal_staff
 from .services import StaleAction
 
 REVIEW_PERMISSION = "reviews.review_application"

@@ -7,7 +7,9 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .models import Leader, Member, Studio
+from core.admin_mixins import ReadOnlyAdmin
+
+from .models import ChangeRequest, Delisting, FormerName, Leader, Member, Studio
 
 
 class MemberInline(admin.TabularInline):
@@ -25,6 +27,11 @@ class StudioAdmin(admin.ModelAdmin):
     autocomplete_fields = ["unit", "leader"]
     inlines = [MemberInline]
     list_per_page = 50
+
+    def get_readonly_fields(self, request, obj=None):
+        # The state, the name and the leader change only through 第七条 and 第八条 (studios.lifecycle_services),
+        # where each change is reviewed, approved and logged.
+        return ["status", "ended_on", "name", "leader"] if obj else ["status", "ended_on"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("members"))
@@ -54,3 +61,26 @@ class MemberAdmin(admin.ModelAdmin):
     search_fields = ["name", "studio__name"]
     list_select_related = ["studio"]
     autocomplete_fields = ["studio"]
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ReadOnlyAdmin):
+    list_display = ["studio", "kind", "reason", "status", "requested_by", "requested_at", "decided_at"]
+    list_filter = ["kind", "status", "reason"]
+    search_fields = ["studio__name", "new_leader_name"]
+    list_select_related = ["studio", "requested_by"]
+
+
+@admin.register(Delisting)
+class DelistingAdmin(ReadOnlyAdmin):
+    list_display = ["studio", "reason", "decision_number", "decided_on", "decided_by"]
+    list_filter = ["reason"]
+    search_fields = ["studio__name", "decision_number"]
+    list_select_related = ["studio", "decided_by"]
+
+
+@admin.register(FormerName)
+class FormerNameAdmin(ReadOnlyAdmin):
+    list_display = ["name", "studio", "leader_name", "until"]
+    search_fields = ["name", "studio__name", "leader_name"]
+    list_select_related = ["studio"]

@@ -3,11 +3,15 @@
 The naming workflow (reviews) creates studios; the lifecycle after naming
 (第七条, 第八条, 第十一条) adds its transitions to Studio.status.
 """
+import os
+
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField
+from django_fsm import FSMField, transition
 
+from core.uploads import random_name
 from unions.models import Union, UnionKind
 
 # 第六条: 命名规则：领衔人姓名+劳模和工匠人才创新工作室。
@@ -88,8 +92,10 @@ class Studio(models.Model):
         limit_choices_to={"kind": UnionKind.UNIT},
     )
     leader = models.ForeignKey(Leader, verbose_name=_("领衔人"), on_delete=models.PROTECT, related_name="studios")
-    # Transitions after naming (第七条, 第八条, 第十一条) are added with that workflow.
+    # Changed only by the transitions below, through studios.lifecycle_services (第七条, 第八条, 第十一条).
     status = FSMField(_("状态"), max_length=16, choices=StudioStatus.choices, default=StudioStatus.ACTIVE, db_index=True)
+    # When and why the studio left the registry (cancelled or delisted).
+    ended_on = models.DateField(_("取消或摘牌日期"), null=True, blank=True)
     named_year = models.PositiveSmallIntegerField(
         _("命名年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)], db_index=True
     )
@@ -114,6 +120,176 @@ class Studio(models.Model):
     @property
     def holds_title(self):
         return self.status in TITLED_STATES
+
+    @transition(field=status, source=list(TITLED_STATES), target=StudioStatus.CANCELLED)
+    def cancel(self):
+        """第七条: 取消 — approved on the unit union's request, reviewed by its recommending union."""
+
+    @transition(field=status, source=list(TITLED_STATES), target=StudioStatus.DELISTED)
+    def delist(self):
+        """第八条: 摘牌 for one of its five reasons, by the municipal union's decision."""
+
+    @transition(field=status, source=StudioStatus.ACTIVE, target=StudioStatus.RECTIFYING)
+    def start_rectification(self):
+        """第十一条: 周期考核不合格，限期整改."""
+
+    @transition(field=status, source=StudioStatus.RECTIFYING, target=StudioStatus.ACTIVE)
+    def finish_rectification(self):
+        """第十一条: 整改复查合格."""
+
+
+class FormerName(models.Model):
+    """A name the studio had before a leader change or a rename (第七条): kept, shown and searchable."""
+
+    studio = models.ForeignKey(Studio, verbose_name=_("工作室"), on_delete=models.CASCADE, related_name="former_names")
+    name = models.CharField(_("原名称"), max_length=100, db_index=True)
+    leader_name = models.CharField(_("原领衔人"), max_length=50)
+    until = models.DateField(_("使用至"))
+
+    scope_union_lookup = "studio__unit"
+
+    class Meta:
+        verbose_name = _("曾用名")
+        verbose_name_plural = _("曾用名")
+        ordering = ["studio", "-until", "-pk"]
+
+    def __str__(self):
+        return self.name
+
+
+def change_evidence_path(instance, filename):
+    """Random stored names; the original name is kept in the row."""
+    return random_name("changes", os.path.splitext(filename)[1].lower())
+
+
+def delisting_evidence_path(instance, filename):
+    return random_name("delistings", os.path.splitext(filename)[1].lower())
+
+
+class ChangeKind(models.TextChoices):
+    """第七条: 更改名称、更换领衔人或取消; and 第八条(五): 所在单位申请摘牌."""
+
+    CHANGE_LEADER = "change_leader", _("更换领衔人")
+    RENAME = "rename", _("更改名称")
+    CANCEL = "cancel", _("取消")
+    DELIST = "delist", _("申请摘牌（第八条(五)）")
+
+
+class ChangeReason(models.TextChoices):
+    """第七条: 因领衔人离职、退休、已故等原因."""
+
+    LEFT = "left", _("领衔人离职")
+    RETIRED = "retired", _("领衔人退休")
+    DECEASED = "deceased", _("领衔人已故")
+    OTHER = "other", _("其他")
+
+
+class ChangeStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待推荐单位审核")
+    RECOMMENDED = "recommended", _("待市总工会审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+# A studio has at most one request in these states at a time.
+OPEN_CHANGE_STATES = frozenset({ChangeStatus.SUBMITTED, ChangeStatus.RECOMMENDED})
+
+
+class ChangeRequest(models.Model):
+    """变更申请 (第七条): 由原申报单位工会逐级上报，县级总工会或市直基层工会审核后报市总工会审批."""
+
+    studio = models.ForeignKey(Studio, verbose_name=_("工作室"), on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(_("变更事项"), max_length=16, choices=ChangeKind.choices)
+    reason = models.CharField(_("原因"), max_length=16, choices=ChangeReason.choices)
+    explanation = models.TextField(_("情况说明"))
+    # A new leader (更换领衔人), or the leader's new name (更改名称: the name follows the leader, 第六条).
+    new_leader_name = models.CharField(_("新领衔人姓名"), max_length=50, blank=True)
+    new_leader_gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, blank=True)
+    new_leader_job_title = models.CharField(_("职务/岗位"), max_length=100, blank=True)
+    new_leader_honour = models.CharField(_("荣誉称号"), max_length=32, choices=HonourKind.choices, blank=True)
+    new_leader_honour_year = models.PositiveSmallIntegerField(
+        _("获评年份"), null=True, blank=True, validators=[MinValueValidator(1950), MaxValueValidator(2100)])
+    evidence = models.FileField(_("证明材料"), upload_to=change_evidence_path, max_length=200, blank=True)
+    evidence_name = models.CharField(_("证明材料文件名"), max_length=200, blank=True)
+    status = FSMField(_("状态"), max_length=16, choices=ChangeStatus.choices, default=ChangeStatus.SUBMITTED,
+                      protected=True)
+    # The document of a municipal decision to delist on the unit's request (第八条(五)).
+    decision_number = models.CharField(_("决定文号"), max_length=50, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+
+    scope_union_lookup = "studio__unit"
+
+    class Meta:
+        verbose_name = _("变更申请")
+        verbose_name_plural = _("变更申请")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [models.UniqueConstraint(
+            fields=["studio"], condition=models.Q(status__in=["submitted", "recommended"]),
+            name="one_open_change_per_studio")]
+
+    def __str__(self):
+        return f"{self.studio}：{self.get_kind_display()}"
+
+    @property
+    def new_name(self):
+        return studio_name_for(self.new_leader_name) if self.new_leader_name else ""
+
+    @transition(field=status, source=ChangeStatus.SUBMITTED, target=ChangeStatus.RECOMMENDED)
+    def recommend(self):
+        """县级总工会或市直基层工会审核同意，报市总工会审批."""
+
+    @transition(field=status, source=[ChangeStatus.SUBMITTED, ChangeStatus.RECOMMENDED], target=ChangeStatus.REJECTED)
+    def reject(self):
+        """推荐单位审核不同意，或市总工会不予批准."""
+
+    @transition(field=status, source=ChangeStatus.RECOMMENDED, target=ChangeStatus.APPROVED)
+    def approve(self):
+        """市总工会审批同意."""
+
+    @transition(field=status, source=ChangeStatus.SUBMITTED, target=ChangeStatus.WITHDRAWN)
+    def withdraw(self):
+        """单位工会在推荐单位审核前撤回."""
+
+
+class DelistReason(models.TextChoices):
+    """第八条: 有下列情形之一的，不再保留其市级创新工作室称号，予以摘牌."""
+
+    MISCONDUCT = "1", _("（一）领衔人有违法违纪行为，未及时更换或进行更名的")
+    ACCIDENT = "2", _("（二）发生重大安全生产事故或严重职业危害的")
+    FRAUD = "3", _("（三）创新工作室及其成员弄虚作假，骗取荣誉的")
+    FAILED = "4", _("（四）相关检查考核等不合格，不能正常开展活动，经整改仍不能运转的")
+    UNIT_REQUEST = "5", _("（五）所在单位申请摘牌，或其他不再保留称号的情形")
+
+
+class Delisting(models.Model):
+    """摘牌决定 (第八条): the reason, the evidence and the decision's document number."""
+
+    studio = models.OneToOneField(Studio, verbose_name=_("工作室"), on_delete=models.PROTECT, related_name="delisting")
+    reason = models.CharField(_("摘牌情形"), max_length=1, choices=DelistReason.choices)
+    facts = models.TextField(_("事实和依据"))
+    evidence = models.FileField(_("证明材料"), upload_to=delisting_evidence_path, max_length=200, blank=True)
+    evidence_name = models.CharField(_("证明材料文件名"), max_length=200, blank=True)
+    decision_number = models.CharField(_("决定文号"), max_length=50)
+    decided_on = models.DateField(_("决定日期"))
+    change_request = models.OneToOneField(ChangeRequest, verbose_name=_("单位申请"), null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="delisting")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    scope_union_lookup = "studio__unit"
+
+    class Meta:
+        verbose_name = _("摘牌记录")
+        verbose_name_plural = _("摘牌记录")
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.studio}：{self.decision_number}"
 
 
 class MemberRole(models.TextChoices):

@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 
 from unions.scoping import get_scoped_object_or_404, scoped
 
-from .models import Leader, Member, Studio, StudioStatus, TITLED_STATES
+from .models import TITLED_STATES, ChangeRequest, Delisting, Leader, Member, Studio, StudioStatus
 
 
 def studio_list(user):
@@ -54,3 +54,21 @@ def studio_export_rows(queryset):
             chunk_size=2000):
         yield (name, leader, unit, recommender or "", year, number, str(labels.get(status, status)), field, founded,
                members)
+
+
+def change_list(user):
+    return (scoped(user, ChangeRequest.objects)
+            .select_related("studio", "studio__unit", "studio__unit__recommending_union", "requested_by")
+            .order_by("-requested_at", "-pk"))
+
+
+def change_detail(user, pk):
+    return get_scoped_object_or_404(user, ChangeRequest.objects.select_related("studio", "studio__unit"), pk=pk)
+
+
+def delisting_detail(user, pk):
+    return get_scoped_object_or_404(user, Delisting.objects.select_related("studio"), pk=pk)
+
+
+def studio_changes(studio):
+    return studio.changes.select_related("requested_by").order_by("-requested_at", "-pk")

@@ -1,10 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import lifecycle_views, views
 
 app_name = "studios"
 urlpatterns = [
     path("", views.studio_list, name="list"),
     path("export/", views.studio_export, name="export"),
     path("<int:pk>/", views.studio_detail, name="detail"),
+    path("<int:pk>/changes/new/", lifecycle_views.change_new, name="change_new"),
+    path("<int:pk>/delist/", lifecycle_views.delist, name="delist"),
+    path("changes/", lifecycle_views.change_list, name="change_list"),
+    path("changes/<int:pk>/evidence/", lifecycle_views.change_evidence, name="change_evidence"),
+    path("changes/<int:pk>/<slug:action>/", lifecycle_views.change_action, name="change_action"),
+    path("delistings/<int:pk>/evidence/", lifecycle_views.delisting_evidence, name="delisting_evidence"),
 ]

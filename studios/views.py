@@ -7,8 +7,12 @@ from django.utils.translation import gettext as _
 from core.exports import Column, xlsx_response
 from core.lists import render_list
 
+from core.history import timeline
+
 from . import selectors
 from .filters import StudioFilter
+from .models import OPEN_CHANGE_STATES, Delisting
+from .permissions import change_actions, is_municipal_staff, is_unit_staff_of
 
 
 @login_required
@@ -31,7 +35,15 @@ def studio_export(request):
 @login_required
 def studio_detail(request, pk):
     studio = selectors.studio_detail(request.user, pk)
+    changes = list(selectors.studio_changes(studio))
     return render(request, "studios/studio_detail.html", {
         "studio": studio,
         "members": selectors.studio_members(studio),
+        "former_names": studio.former_names.all(),
+        "changes": [(change, change_actions(request.user, change)) for change in changes],
+        "delisting": Delisting.objects.filter(studio=studio).first(),
+        "history": timeline(studio),
+        "can_request_change": (is_unit_staff_of(request.user, studio) and studio.holds_title
+                               and not any(c.status in OPEN_CHANGE_STATES for c in changes)),
+        "can_delist": is_municipal_staff(request.user) and studio.holds_title,
     })

@@ -39,7 +39,7 @@ def test_municipal_dashboard_counts_the_whole_city(tree, login):
 
 def test_recommending_dashboard_counts_its_area_only(tree, login):
     cards = _cards(login(factories.user_with_role(Role.RECOMMENDING_STAFF, tree["county"])))
-    assert cards == {"辖区创新工作室": 2, "限期整改": 1, "辖区单位工会": 1}
+    assert cards == {"辖区创新工作室": 2, "限期整改": 1, "待审核变更": 0, "辖区单位工会": 1}
 
 
 def test_unit_dashboard_counts_its_own_studios(tree, login):

@@ -114,6 +114,13 @@ def test_demo_studios_follow_the_rules_and_show_every_state():
         assert studio.leader.honour and studio.leader.honour_year < studio.named_year
         assert 3 <= studio.members.count() <= 6
     assert len(set(Member.objects.values_list("role", flat=True))) == 3
+    # 第七条 and 第八条 done through their services, with history and dates, and two changes waiting
+    from studios.models import ChangeRequest, Delisting
+
+    cancelled = studios.get(status=StudioStatus.CANCELLED)
+    assert cancelled.ended_on and cancelled.changes.get().status == "approved"
+    assert Delisting.objects.get().studio.status == StudioStatus.DELISTED
+    assert sorted(ChangeRequest.objects.values_list("status", flat=True)) == ["approved", "recommended", "submitted"]
 
 
 def test_scale_makes_sure_there_are_exactly_n_synthetic_studios():

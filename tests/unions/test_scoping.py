@@ -16,7 +16,8 @@ from reviews.models import (
 )
 from reviews.services import round_advance, round_create
 from rules.models import RuleSet, ScoringCriterion
-from studios.models import Leader, Member, Studio
+from documents.models import OfficialDocument
+from studios.models import ChangeRequest, Delisting, FormerName, Leader, Member, Studio
 from tests import factories
 from unions.models import Role, Union, User
 from unions.scoping import scoped
@@ -75,12 +76,15 @@ SCOPED_MODELS = [Union, User, Studio, Leader, Member, TransitionLog, Notificatio
 UNOWNED_MODELS = [RuleSet, ScoringCriterion, NamingRound, CalendarDay]  # the same for every union
 # Later-stage workflow rows, absent from this fixture: their lookups must resolve; who sees
 # them is proven in tests/reviews (test_panels.py, test_decision_and_naming.py).
-EXPERT_MODELS = [ExpertPanel, Deliberation, Objection, SiteVisit, Assignment, ScoreItem, ApplicationUserObjectPermission, ApplicationGroupObjectPermission]
+# The same holds for a studio's later life (tests/studios/test_lifecycle_views.py) and documents
+# (tests/documents/test_documents.py).
+EXPERT_MODELS = [ExpertPanel, Deliberation, Objection, SiteVisit, Assignment, ScoreItem, ApplicationUserObjectPermission,
+                 ApplicationGroupObjectPermission, ChangeRequest, Delisting, FormerName, OfficialDocument]
 
 
 def test_every_project_model_declares_its_scope():
     """A new model cannot escape scoping: it must say how it reaches its union (or that none owns it)."""
-    project_apps = {"unions", "studios", "reviews", "assessments", "subsidies", "core", "rules"}
+    project_apps = {"unions", "studios", "reviews", "assessments", "subsidies", "core", "rules", "documents"}
     models = [m for m in apps.get_models() if m._meta.app_label in project_apps]
     assert set(models) == set(SCOPED_MODELS) | set(UNOWNED_MODELS) | set(EXPERT_MODELS)
     for model in SCOPED_MODELS:

@@ -12,14 +12,17 @@ import logging
 from decimal import Decimal
 from unittest import mock
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Max
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from studios import lifecycle_services as lifecycle
 from studios.models import (
-    STUDIO_NAME_SUFFIX, HonourKind, Leader, Member, MemberRole, Studio, StudioStatus, studio_name_for,
+    STUDIO_NAME_SUFFIX, ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, Delisting, DelistReason, HonourKind,
+    Leader, Member, MemberRole, Studio, StudioStatus, studio_name_for,
 )
 from documents import services as document_services
 from documents.models import DocumentKind
@@ -87,11 +90,11 @@ STUDIOS = [
     ("惠来县蓝湾风电运维有限公司工会", "詹国栋", "male", HonourKind.NATIONAL_CRAFTSMAN, 2021, "运维班长",
      "海上风电运维", 2025, "揭工总〔2025〕21号", StudioStatus.ACTIVE, ["詹明", "苏杰", "卢建", "余晖", "沈涛", "孔亮"]),
     ("普宁市锦程纺织有限公司工会", "郑丽娟", "female", HonourKind.MUNICIPAL_MODEL, 2017, "织造车间主任",
-     "纺织印染节能", 2024, "揭工总〔2024〕15号", StudioStatus.ACTIVE, ["郑敏", "陈晓", "林琳", "赖春燕"]),
+     "纺织印染节能", 2024, "揭工总〔2024〕15号", StudioStatus.CANCELLED, ["郑敏", "陈晓", "林琳", "赖春燕"]),
     ("普宁市梅岭药业有限公司工会", "许振华", "male", HonourKind.PROVINCIAL_MODEL, 2016, "提取车间主任",
      "中药提取工艺", 2023, "揭工总〔2023〕18号", StudioStatus.DELISTED, ["许晓玲", "庄志鹏", "翁倩"]),
     ("揭阳市海晟石化设备检修有限公司工会", "吴海涛", "male", HonourKind.MUNICIPAL_CRAFTSMAN, 2022, "检修技师",
-     "石化装置检修", 2024, "揭工总〔2024〕15号", StudioStatus.CANCELLED, ["吴志勇", "魏东", "柯振宇"]),
+     "石化装置检修", 2024, "揭工总〔2024〕15号", StudioStatus.ACTIVE, ["吴志勇", "魏东", "柯振宇"]),
     ("揭阳市康宁医疗器械维修中心工会", "姚文博", "male", HonourKind.NATIONAL_MODEL, 2020, "设备维修工程师",
      "医疗设备维修", 2025, "揭工总〔2025〕21号", StudioStatus.ACTIVE, ["姚静", "何雨", "冯磊", "曾颖"]),
 ]
@@ -148,6 +151,11 @@ def clock_at(day):
         yield
 
 
+def demo_evidence(name="证明材料.pdf"):
+    """A small real PDF standing in for a scanned letter."""
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
+
+
 @contextlib.contextmanager
 def demo_mail_stays_in_the_inbox():
     """The demo accounts are fictional: their notices fill the in-app inbox but are not printed or mailed."""
@@ -188,6 +196,7 @@ class Command(BaseCommand):
             unions = self._union_tree()
             self._accounts(unions)
             self._studios(unions)
+            self._studio_lives()
             if RuleSet.objects.current() is None:  # e.g. a test database flushed after its migrations
                 ruleset_create_default(published=True)
             self._previous_round()
@@ -245,8 +254,10 @@ class Command(BaseCommand):
             founded = datetime.date(year - 2, 3, 1)
             leader = Leader.objects.create(name=leader_name, gender=gender, unit=unit, job_title=job,
                                            honour=honour, honour_year=honour_year)
+            # Cancelled and delisted studios get there through their services (_studio_lives), with history.
+            initial = StudioStatus.RECTIFYING if status == StudioStatus.RECTIFYING else StudioStatus.ACTIVE
             studio = Studio.objects.create(
-                name=name, unit=unit, leader=leader, status=status, named_year=year, decision_number=number,
+                name=name, unit=unit, leader=leader, status=initial, named_year=year, decision_number=number,
                 field=field, founded_on=founded, address=f"{unit.name.removesuffix('工会')}{field}攻关室",
                 description=f"以{leader_name}同志为领衔人，围绕{field}开展技术攻关、师带徒和技能培训。",
             )
@@ -256,6 +267,43 @@ class Command(BaseCommand):
             )
             self.created["studios"] += 1
             self.created["members"] += len(members)
+
+    def _studio_lives(self):
+        """第七条 and 第八条 on the demo studios: a cancellation and a delisting done, two changes waiting."""
+        if ChangeRequest.objects.exists() or Delisting.objects.exists():
+            return
+        users = self._users()
+        today = timezone.localdate()
+        day = lambda n: today + datetime.timedelta(days=n)  # noqa: E731
+        studio = lambda leader: Studio.objects.get(name=studio_name_for(leader))  # noqa: E731
+        with clock_at(day(-120)):
+            cancel = lifecycle.change_request_create(
+                users["unit2"], studio("郑丽娟"), kind=ChangeKind.CANCEL, reason=ChangeReason.RETIRED,
+                explanation="郑丽娟同志已退休，团队骨干分流到各车间，申请取消工作室。", evidence=demo_evidence())
+        with clock_at(day(-115)):
+            lifecycle.change_review(users["county2"], cancel, from_status=ChangeStatus.SUBMITTED, agree=True)
+        with clock_at(day(-110)):
+            lifecycle.change_decide(users["city"], cancel, from_status=ChangeStatus.RECOMMENDED, approve=True)
+        with clock_at(day(-90)):
+            lifecycle.studio_delist(
+                users["city"], studio("许振华"), reason=DelistReason.UNIT_REQUEST, decided_on=day(-90),
+                facts="企业提取车间整体搬迁停产，工作室已不能正常开展活动，经研究不再保留称号。",
+                decision_number=f"揭工总〔{day(-90).year}〕6号", evidence=demo_evidence("调查核实情况.pdf"))
+        new_leader = {"new_leader_gender": "male", "new_leader_job_title": "数控车间副主任",
+                      "new_leader_honour": HonourKind.MUNICIPAL_CRAFTSMAN, "new_leader_honour_year": 2021}
+        with clock_at(day(-20)):
+            waiting = lifecycle.change_request_create(
+                users["unit"], studio("陈伟"), kind=ChangeKind.CHANGE_LEADER, reason=ChangeReason.RETIRED,
+                explanation="陈伟同志明年一月退休，由黄志明同志接任领衔人。", evidence=demo_evidence(),
+                new_leader_name="黄志明", **new_leader)
+        with clock_at(day(-15)):
+            lifecycle.change_review(users["county"], waiting, from_status=ChangeStatus.SUBMITTED, agree=True,
+                                    comment="黄志明同志为揭阳工匠，同意更换。")
+        with clock_at(day(-3)):
+            lifecycle.change_request_create(
+                users["unit"], studio("林晓芳"), kind=ChangeKind.CHANGE_LEADER, reason=ChangeReason.LEFT,
+                explanation="林晓芳同志调往集团总部，由陈静同志接任领衔人。", evidence=demo_evidence(),
+                new_leader_name="陈静", **{**new_leader, "new_leader_gender": "female"})
 
     def _current_round(self):
         """This year's round, now in its expert review, with applications in every state that phase can hold.
