@@ -155,6 +155,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.remind_experts",
         "schedule": crontab(hour=8, minute=30),
     },
+    "remind-annual-reports": {  # 第九条: before and after the yearly report and assessment deadlines
+        "task": "assessments.tasks.remind_annual",
+        "schedule": crontab(hour=8, minute=40),
+    },
 }
 
 # Official documents (GB/T 9704-2012). Fonts default to the bundled free Fandol fonts

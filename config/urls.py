@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("public/", include("config.public_urls")),
+    path("assessments/", include("assessments.urls")),
     path("documents/", include("documents.urls")),
     path("reviews/", include("reviews.urls")),
     path("studios/", include("studios.urls")),

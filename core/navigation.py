@@ -21,6 +21,7 @@ def menu_for(user, current_path):
     if works_with_studios:
         entries.append((_("申报"), reverse("reviews:application_list"), False))
         entries.append((_("创新工作室"), reverse("studios:list"), False))
+        entries.append((_("年度考核"), reverse("assessments:annual"), False))
     if user.role == Role.EXPERT:
         entries.append((_("评审任务"), reverse("reviews:assignment_list"), False))
     if sees_whole_tree(user) or user.role == Role.RECOMMENDING_STAFF:

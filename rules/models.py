@@ -5,6 +5,8 @@ has been opened with a version, that version is frozen: the round keeps it,
 and a change is made by copying it into a new version (services.ruleset_copy).
 Another union adopting these rules (第二十条) edits the parameters, not code.
 """
+import calendar
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -82,10 +84,22 @@ class RuleSet(models.Model):
     # 第九条: 考核情况年底前报市总工会
     annual_deadline_month = _positive(verbose_name=_("年度考核上报截止月"), default=12, help_text=_("第九条：年底前报市总工会"))
     annual_deadline_day = _positive(verbose_name=_("年度考核上报截止日"), default=31, help_text=_("第九条"))
+    # 第九条: 所在单位工会每年向上级工会报告运行情况 (the rules give no date; before the assessment is due)
+    annual_report_month = _positive(verbose_name=_("运行情况报告截止月"), default=11,
+                                    help_text=_("第九条：单位工会每年向上级工会报告创新工作室运行情况"))
+    annual_report_day = _positive(verbose_name=_("运行情况报告截止日"), default=30, help_text=_("第九条"))
 
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = RuleSetQuerySet.as_manager()
+
+    def annual_deadlines(self, year):
+        """(the units' operation reports, the recommending unions' assessments) of `year` (第九条)."""
+        def on(month, day):
+            return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+        return on(self.annual_report_month, self.annual_report_day), on(self.annual_deadline_month,
+                                                                           self.annual_deadline_day)
 
     # Visible to every signed-in role: the rules are public.
     scope_union_lookup = None
@@ -108,10 +122,11 @@ class RuleSet(models.Model):
         for low, high, message in pairs:
             if getattr(self, low) is not None and getattr(self, high) is not None and getattr(self, low) > getattr(self, high):
                 errors[low] = message
-        if self.annual_deadline_month and not 1 <= self.annual_deadline_month <= 12:
-            errors["annual_deadline_month"] = _("月份应在 1 至 12 之间。")
-        if self.annual_deadline_day and not 1 <= self.annual_deadline_day <= 31:
-            errors["annual_deadline_day"] = _("日期应在 1 至 31 之间。")
+        for month, day in (("annual_deadline_month", "annual_deadline_day"), ("annual_report_month", "annual_report_day")):
+            if getattr(self, month) and not 1 <= getattr(self, month) <= 12:
+                errors[month] = _("月份应在 1 至 12 之间。")
+            if getattr(self, day) and not 1 <= getattr(self, day) <= 31:
+                errors[day] = _("日期应在 1 至 31 之间。")
         if errors:
             raise ValidationError(errors)
 

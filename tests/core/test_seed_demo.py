@@ -121,6 +121,13 @@ def test_demo_studios_follow_the_rules_and_show_every_state():
     assert cancelled.ended_on and cancelled.changes.get().status == "approved"
     assert Delisting.objects.get().studio.status == StudioStatus.DELISTED
     assert sorted(ChangeRequest.objects.values_list("status", flat=True)) == ["approved", "recommended", "submitted"]
+    # 第九条: last year assessed and reported up by 榕城, this year a report submitted, a draft and an assessment
+    from assessments.models import AnnualAssessment, AnnualReport
+
+    last, this = timezone.localdate().year - 1, timezone.localdate().year
+    assert set(AnnualAssessment.objects.filter(year=last).values_list("status", flat=True)) == {"reported"}
+    assert sorted(AnnualReport.objects.filter(year=this).values_list("status", flat=True)) == ["draft", "submitted"]
+    assert AnnualAssessment.objects.filter(year=this, status="assessed").count() == 1
 
 
 def test_scale_makes_sure_there_are_exactly_n_synthetic_studios():

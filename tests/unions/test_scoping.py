@@ -16,6 +16,7 @@ from reviews.models import (
 )
 from reviews.services import round_advance, round_create
 from rules.models import RuleSet, ScoringCriterion
+from assessments.models import AnnualAssessment, AnnualReport
 from documents.models import OfficialDocument
 from studios.models import ChangeRequest, Delisting, FormerName, Leader, Member, Studio
 from tests import factories
@@ -77,9 +78,10 @@ UNOWNED_MODELS = [RuleSet, ScoringCriterion, NamingRound, CalendarDay]  # the sa
 # Later-stage workflow rows, absent from this fixture: their lookups must resolve; who sees
 # them is proven in tests/reviews (test_panels.py, test_decision_and_naming.py).
 # The same holds for a studio's later life (tests/studios/test_lifecycle_views.py) and documents
-# (tests/documents/test_documents.py).
+# (tests/documents/test_documents.py) and the yearly assessment (tests/assessments/test_annual.py).
 EXPERT_MODELS = [ExpertPanel, Deliberation, Objection, SiteVisit, Assignment, ScoreItem, ApplicationUserObjectPermission,
-                 ApplicationGroupObjectPermission, ChangeRequest, Delisting, FormerName, OfficialDocument]
+                 ApplicationGroupObjectPermission, ChangeRequest, Delisting, FormerName, OfficialDocument,
+                 AnnualReport, AnnualAssessment]
 
 
 def test_every_project_model_declares_its_scope():

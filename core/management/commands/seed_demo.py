@@ -24,6 +24,8 @@ from studios.models import (
     STUDIO_NAME_SUFFIX, ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, Delisting, DelistReason, HonourKind,
     Leader, Member, MemberRole, Studio, StudioStatus, studio_name_for,
 )
+from assessments import annual_services
+from assessments.models import AnnualAssessment, AnnualReport
 from documents import services as document_services
 from documents.models import DocumentKind
 from reviews import application_services, decision_services, panel_services
@@ -201,6 +203,7 @@ class Command(BaseCommand):
                 ruleset_create_default(published=True)
             self._previous_round()
             self._current_round()
+            self._annual()
             if scale:
                 self._scale(scale)
         if verbosity:
@@ -304,6 +307,43 @@ class Command(BaseCommand):
                 users["unit"], studio("林晓芳"), kind=ChangeKind.CHANGE_LEADER, reason=ChangeReason.LEFT,
                 explanation="林晓芳同志调往集团总部，由陈静同志接任领衔人。", evidence=demo_evidence(),
                 new_leader_name="陈静", **{**new_leader, "new_leader_gender": "female"})
+
+    def _annual(self):
+        """第九条: last year reported, assessed and reported up by 榕城; this year under way."""
+        if AnnualReport.objects.exists() or AnnualAssessment.objects.exists():
+            return
+        users = self._users()
+        today = timezone.localdate()
+        last, this = today.year - 1, today.year
+        ratings = {"system_rating": "good", "funding_rating": "good", "training_rating": "fair",
+                   "transfer_rating": "fair", "demonstration_rating": "good",
+                   "comment": "制度健全，经费落实，师带徒成效明显；成果转化仍需加强。"}
+
+        def report(username, studio, year, submit=True):
+            fields = {"operation": f"{year} 年开展技术攻关和现场改善活动 8 次，解决生产难题 5 项。",
+                      "results": "取得实用新型专利 1 项，推广先进操作法 1 项。", "training": "开展技能培训 10 期 260 人次，结对师徒 6 对。",
+                      "funding": "企业安排专项经费 25 万元，工会补助资金单独核算。", "plan": "围绕设备智能化改造开展攻关。"}
+            annual_services.annual_report_save(users[username], studio, year, fields, submit=submit)
+
+        def area(username, year):
+            return annual_services.area_studios(users[username].union, year).order_by("name")
+
+        with clock_at(datetime.date(last, 11, 20)):
+            for username, county in (("unit", "county"), ("unit2", "county2")):
+                for studio in area(county, last).filter(unit=users[username].union):
+                    report(username, studio, last)
+        with clock_at(datetime.date(last, 12, 15)):
+            for county in ("county", "county2"):
+                for studio in area(county, last):
+                    annual_services.annual_assess(users[county], studio, last, ratings)
+        with clock_at(datetime.date(last, 12, 28)):
+            annual_services.annual_assessments_report(users["county"], last)  # areas without demo accounts show late
+        with clock_at(today - datetime.timedelta(days=10)):
+            studios = list(area("county", this).filter(unit=users["unit"].union))
+            report("unit", studios[0], this)
+            report("unit", studios[1], this, submit=False)
+        with clock_at(today - datetime.timedelta(days=2)):
+            annual_services.annual_assess(users["county"], studios[0], this, ratings)
 
     def _current_round(self):
         """This year's round, now in its expert review, with applications in every state that phase can hold.

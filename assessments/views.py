@@ -1,0 +1,123 @@
+"""第九条's pages: the yearly overview by recommending union, a studio's report and assessment, reporting up."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reviews.errors import StaleAction
+from reviews.views.common import add_form_errors, report_errors
+from studios import selectors as studio_selectors
+from studios.permissions import is_recommending_staff_of, is_unit_staff_of
+from unions.models import Role
+from unions.scoping import sees_whole_tree
+
+from . import annual_services, selectors
+from .forms import AnnualAssessmentForm, AnnualReportForm
+from .models import DIMENSIONS, AnnualAssessment, AnnualReport, AssessmentStatus, Rating, ReportStatus
+
+
+def _year(request):
+    value = request.GET.get("year", "")
+    this_year = timezone.localdate().year
+    return int(value) if value.isdigit() and 2022 <= int(value) <= this_year else this_year
+
+
+@login_required
+def annual(request):
+    user = request.user
+    if user.role == Role.EXPERT:
+        raise PermissionDenied
+    year = _year(request)
+    union_id = request.GET.get("union", "")
+    union_id = int(union_id) if union_id.isdigit() else None
+    report_due, assessment_due = selectors.deadlines(year)
+    context = {"year": year, "years": range(timezone.localdate().year, 2021, -1), "report_due": report_due,
+               "assessment_due": assessment_due, "union_id": union_id}
+    if sees_whole_tree(user) and union_id is None:
+        context["overview"] = selectors.annual_overview(year)
+    else:
+        rows = selectors.annual_studios(user, year, union_id)
+        context["rows"] = rows
+        context["can_report_up"] = (user.role == Role.RECOMMENDING_STAFF and rows
+                                    and any(a and a.status == AssessmentStatus.ASSESSED for _s, _r, a in rows))
+    return render(request, "assessments/annual.html", context)
+
+
+@login_required
+def annual_studio(request, studio_pk, year):
+    studio = studio_selectors.studio_detail(request.user, studio_pk)
+    report = AnnualReport.objects.filter(studio=studio, year=year).first()
+    assessment = AnnualAssessment.objects.filter(studio=studio, year=year).first()
+    is_unit, is_county = is_unit_staff_of(request.user, studio), is_recommending_staff_of(request.user, studio)
+    report_form = assessment_form = None
+    if is_unit and (report is None or report.status != ReportStatus.SUBMITTED):
+        report_form = AnnualReportForm(request.POST or None, instance=report, prefix="report")
+    if is_county and (assessment is None or assessment.status == AssessmentStatus.ASSESSED):
+        initial = {f: getattr(assessment, f) for f, _label in DIMENSIONS} | {"comment": assessment.comment} \
+            if assessment else None
+        assessment_form = AnnualAssessmentForm(request.POST or None, initial=initial, prefix="assess")
+    if request.method == "POST":
+        done = _post(request, studio, year, report_form, assessment_form)
+        if done:
+            return done
+    report_due, assessment_due = selectors.deadlines(year)
+    return render(request, "assessments/annual_studio.html", {
+        "studio": studio, "year": year, "report": report, "assessment": assessment, "report_form": report_form,
+        "assessment_form": assessment_form, "can_return": is_county and report and report.status == ReportStatus.SUBMITTED,
+        "ratings": [(label, Rating(getattr(assessment, f)).label) for f, label in DIMENSIONS] if assessment else [],
+        "report_due": report_due, "assessment_due": assessment_due,
+    })
+
+
+def _post(request, studio, year, report_form, assessment_form):
+    """Runs the posted action; back to the page when done, None to show the form's errors."""
+    action, user = request.POST.get("action"), request.user
+    if action in ("save", "submit") and report_form is not None:
+        form, message = report_form, (_("已报告，推荐单位将进行考核（第九条）。") if action == "submit" else _("已保存草稿。"))
+        call = lambda: annual_services.annual_report_save(  # noqa: E731
+            user, studio, year, form.cleaned_data, submit=action == "submit")
+    elif action == "assess" and assessment_form is not None:
+        form, message = assessment_form, _("已保存考核结果。全部工作室考核后，请在年度考核页报送市总工会。")
+        call = lambda: annual_services.annual_assess(user, studio, year, form.cleaned_data)  # noqa: E731
+    elif action == "return":
+        report = AnnualReport.objects.filter(studio=studio, year=year).first()
+        if report is None:
+            raise Http404
+        form, message = None, _("已退回单位工会补充。")
+        call = lambda: annual_services.annual_report_return(user, report, comment=request.POST.get("comment", ""))  # noqa: E731
+    else:
+        raise PermissionDenied
+    if form is not None and not form.is_valid():
+        return None
+    try:
+        call()
+    except StaleAction as error:
+        messages.warning(request, str(error))
+    except ValidationError as error:
+        if form is None:
+            report_errors(request, error)
+        else:
+            add_form_errors(form, error)
+            return None
+    else:
+        messages.success(request, message)
+    return redirect("assessments:annual_studio", studio.pk, year)
+
+
+@require_POST
+@login_required
+def annual_report_up(request, year):
+    try:
+        count = annual_services.annual_assessments_report(request.user, year)
+    except StaleAction as error:
+        messages.warning(request, str(error))
+    except ValidationError as error:
+        report_errors(request, error)
+    else:
+        messages.success(request, _("已将 %(n)d 个工作室的 %(y)d 年度考核情况报送市总工会。") % {"n": count, "y": year})
+    return redirect(f"{reverse('assessments:annual')}?year={year}")
