@@ -15,7 +15,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.uploads import random_name
-from studios.models import HonourKind, studio_name_for
+from studios.models import HonourKind, ResultKind, ResultLevel, studio_name_for  # noqa: F401 (re-exported)
 
 
 class RoundPhase(models.TextChoices):
@@ -309,19 +309,6 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=list(WITHDRAWABLE_STATES), target=ApplicationStatus.WITHDRAWN)
     def withdraw(self):
         """单位工会在集体研究前撤回申报。"""
-
-
-class ResultLevel(models.TextChoices):
-    COUNTY = "county", _("县级")
-    MUNICIPAL = "municipal", _("市级")
-    PROVINCIAL = "provincial", _("省级")
-    NATIONAL = "national", _("国家级")
-
-
-class ResultKind(models.TextChoices):
-    PATENT = "patent", _("国家专利")
-    RECOGNITION = "recognition", _("县级以上部门认可")
-    METHOD = "method", _("先进操作（工作）法")
 
 
 class ApplicationResult(models.Model):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_mixins import ReadOnlyAdmin
 
-from .models import ChangeRequest, Delisting, FormerName, Leader, Member, Studio
+from .models import ChangeRequest, Delisting, FormerName, Leader, Member, Studio, StudioResult, TrainingRecord
 
 
 class MemberInline(admin.TabularInline):
@@ -83,4 +83,20 @@ class DelistingAdmin(ReadOnlyAdmin):
 class FormerNameAdmin(ReadOnlyAdmin):
     list_display = ["name", "studio", "leader_name", "until"]
     search_fields = ["name", "studio__name", "leader_name"]
+    list_select_related = ["studio"]
+
+
+@admin.register(StudioResult)
+class StudioResultAdmin(ReadOnlyAdmin):
+    list_display = ["title", "studio", "year", "kind", "level", "published"]
+    list_filter = ["kind", "level", "year", "published"]
+    search_fields = ["title", "studio__name", "patent_number"]
+    list_select_related = ["studio"]
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(ReadOnlyAdmin):
+    list_display = ["title", "studio", "held_on", "kind", "participants"]
+    list_filter = ["kind"]
+    search_fields = ["title", "studio__name"]
     list_select_related = ["studio"]

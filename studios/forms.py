@@ -3,7 +3,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ChangeKind, ChangeReason, ChangeStatus, DelistReason, Gender, HonourKind
+from .models import (
+    ChangeKind, ChangeReason, ChangeStatus, DelistReason, Gender, HonourKind, Member, StudioResult, TrainingRecord,
+)
 
 
 class ChangeRequestForm(forms.Form):
@@ -35,3 +37,23 @@ class DelistForm(forms.Form):
     decided_on = forms.DateField(label=_("决定日期"), initial=timezone.localdate,
                                  widget=forms.DateInput(attrs={"type": "date"}))
     evidence = forms.FileField(label=_("证明材料"), required=False)
+
+
+class ResultForm(forms.ModelForm):
+    class Meta:
+        model = StudioResult
+        fields = ["year", "kind", "title", "patent_number", "level", "issuing_body", "published"]
+
+
+class TrainingForm(forms.ModelForm):
+    class Meta:
+        model = TrainingRecord
+        fields = ["held_on", "kind", "title", "participants"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["name", "role", "job_title", "joined_on"]
+        widgets = {"joined_on": forms.DateInput(attrs={"type": "date"})}

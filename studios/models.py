@@ -69,6 +69,21 @@ class Leader(models.Model):
         return self.name
 
 
+class ResultLevel(models.TextChoices):
+    COUNTY = "county", _("县级")
+    MUNICIPAL = "municipal", _("市级")
+    PROVINCIAL = "provincial", _("省级")
+    NATIONAL = "national", _("国家级")
+
+
+class ResultKind(models.TextChoices):
+    """第五条(七): 创新成果 — 国家专利, 县级以上有关部门认可, and the operating methods a studio promotes."""
+
+    PATENT = "patent", _("国家专利")
+    RECOGNITION = "recognition", _("县级以上部门认可")
+    METHOD = "method", _("先进操作（工作）法")
+
+
 class StudioStatus(models.TextChoices):
     ACTIVE = "active", _("正常运行")
     RECTIFYING = "rectifying", _("限期整改")
@@ -316,3 +331,59 @@ class Member(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class StudioResult(models.Model):
+    """成果库 (第五条(七), 第十九条): a named studio's innovation results, kept up to date by its unit union."""
+
+    studio = models.ForeignKey(Studio, verbose_name=_("工作室"), on_delete=models.CASCADE, related_name="results")
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    kind = models.CharField(_("类别"), max_length=16, choices=ResultKind.choices)
+    title = models.CharField(_("成果名称"), max_length=200)
+    patent_number = models.CharField(_("专利号"), max_length=50, blank=True)
+    level = models.CharField(_("认可级别"), max_length=16, choices=ResultLevel.choices, blank=True)
+    issuing_body = models.CharField(_("认可或授予机关"), max_length=100, blank=True)
+    published = models.BooleanField(_("在名录中展示"), default=True, help_text=_("第十九条：宣传创新成果"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_union_lookup = "studio__unit"
+
+    class Meta:
+        verbose_name = _("创新成果")
+        verbose_name_plural = _("创新成果")
+        ordering = ["studio", "-year", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class TrainingKind(models.TextChoices):
+    TRAINING = "training", _("技能培训")
+    MENTORING = "mentoring", _("师带徒")
+    EXCHANGE = "exchange", _("交流研讨")
+    COMPETITION = "competition", _("技能竞赛")
+
+
+class TrainingRecord(models.Model):
+    """培训和交流 (第五条(五)): the studio's training, mentoring and exchange activities."""
+
+    studio = models.ForeignKey(Studio, verbose_name=_("工作室"), on_delete=models.CASCADE, related_name="trainings")
+    held_on = models.DateField(_("日期"))
+    kind = models.CharField(_("形式"), max_length=16, choices=TrainingKind.choices)
+    title = models.CharField(_("主题"), max_length=200)
+    participants = models.PositiveIntegerField(_("参加人次"), validators=[MinValueValidator(1)])
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_union_lookup = "studio__unit"
+
+    class Meta:
+        verbose_name = _("培训交流记录")
+        verbose_name_plural = _("培训交流记录")
+        ordering = ["studio", "-held_on", "pk"]
+
+    def __str__(self):
+        return self.title

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import lifecycle_views, views
+from . import lifecycle_views, record_views, views
 
 app_name = "studios"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:pk>/", views.studio_detail, name="detail"),
     path("<int:pk>/changes/new/", lifecycle_views.change_new, name="change_new"),
     path("<int:pk>/delist/", lifecycle_views.delist, name="delist"),
+    path("<int:pk>/<slug:what>/add/", record_views.record_add, name="record_add"),
+    path("<int:pk>/<slug:what>/<int:record_pk>/remove/", record_views.record_remove, name="record_remove"),
     path("changes/", lifecycle_views.change_list, name="change_list"),
     path("changes/<int:pk>/evidence/", lifecycle_views.change_evidence, name="change_evidence"),
     path("changes/<int:pk>/<slug:action>/", lifecycle_views.change_action, name="change_action"),

@@ -11,6 +11,7 @@ from core.history import timeline
 
 from . import selectors
 from .filters import StudioFilter
+from .forms import MemberForm, ResultForm, TrainingForm
 from .models import OPEN_CHANGE_STATES, Delisting
 from .permissions import change_actions, is_municipal_staff, is_unit_staff_of
 
@@ -46,4 +47,9 @@ def studio_detail(request, pk):
         "can_request_change": (is_unit_staff_of(request.user, studio) and studio.holds_title
                                and not any(c.status in OPEN_CHANGE_STATES for c in changes)),
         "can_delist": is_municipal_staff(request.user) and studio.holds_title,
+        "results": studio.results.all(),
+        "trainings": studio.trainings.all(),
+        "record_forms": ({"member": MemberForm(prefix="member"), "result": ResultForm(prefix="result"),
+                          "training": TrainingForm(prefix="training")}
+                         if is_unit_staff_of(request.user, studio) and studio.holds_title else None),
     })

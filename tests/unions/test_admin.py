@@ -285,6 +285,7 @@ def test_admin_deletes_an_empty_county(staff, root):
     "reviews_deliberation", "reviews_objection", "reviews_sitevisit", "core_transitionlog", "core_notification",
     "core_calendarday", "rules_ruleset", "documents_officialdocument", "studios_changerequest", "studios_delisting",
     "studios_formername", "assessments_annualreport", "assessments_annualassessment",
+    "studios_studioresult", "studios_trainingrecord",
 ])
 def test_workflow_admin_lists_answer_and_records_cannot_be_added_there(staff, name):
     assert staff.get(reverse(f"admin:{name}_changelist")).status_code == 200

@@ -20,9 +20,10 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from studios import lifecycle_services as lifecycle
+from studios import record_services
 from studios.models import (
     STUDIO_NAME_SUFFIX, ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, Delisting, DelistReason, HonourKind,
-    Leader, Member, MemberRole, Studio, StudioStatus, studio_name_for,
+    Leader, Member, MemberRole, ResultKind, Studio, StudioStatus, TrainingKind, studio_name_for,
 )
 from assessments import annual_services
 from assessments.models import AnnualAssessment, AnnualReport
@@ -292,6 +293,15 @@ class Command(BaseCommand):
                 users["city"], studio("许振华"), reason=DelistReason.UNIT_REQUEST, decided_on=day(-90),
                 facts="企业提取车间整体搬迁停产，工作室已不能正常开展活动，经研究不再保留称号。",
                 decision_number=f"揭工总〔{day(-90).year}〕6号", evidence=demo_evidence("调查核实情况.pdf"))
+        with clock_at(day(-60)):  # the results and talent database of 第五条(七)
+            patents = (("陈伟", "数控车床快换夹具", "1"), ("林晓芳", "齿轮箱在线检测工装", "2"))
+            for leader, title, n in patents:
+                record_services.result_add(users["unit"], studio(leader), year=today.year, kind=ResultKind.PATENT,
+                                           title=title, patent_number=f"ZL{today.year}2000012{n}.5")
+                record_services.training_add(users["unit"], studio(leader), held_on=day(-60), title=f"{leader}师带徒结对",
+                                             kind=TrainingKind.MENTORING, participants=8)
+            record_services.result_add(users["unit"], studio("陈伟"), year=today.year - 1, kind=ResultKind.RECOGNITION,
+                                       title="薄壁件加工工艺改进", level="municipal", issuing_body="揭阳市科学技术局")
         new_leader = {"new_leader_gender": "male", "new_leader_job_title": "数控车间副主任",
                       "new_leader_honour": HonourKind.MUNICIPAL_CRAFTSMAN, "new_leader_honour_year": 2021}
         with clock_at(day(-20)):

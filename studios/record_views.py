@@ -1,0 +1,61 @@
+"""Adding and removing a studio's members, results and training records, from its page."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reviews.views.common import report_errors
+
+from . import record_services, selectors
+from .forms import MemberForm, ResultForm, TrainingForm
+
+ADD = {
+    "result": (ResultForm, record_services.result_add, _("已登记创新成果。")),
+    "training": (TrainingForm, record_services.training_add, _("已登记培训交流记录。")),
+    "member": (MemberForm, record_services.member_add, _("已增加团队成员。")),
+}
+
+
+@require_POST
+@login_required
+def record_add(request, pk, what):
+    studio = selectors.studio_detail(request.user, pk)
+    if what not in ADD:
+        raise Http404
+    form_class, service, success = ADD[what]
+    form = form_class(request.POST, prefix=what)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}：{error}" if label else error)
+        return redirect("studios:detail", pk)
+    try:
+        service(request.user, studio, **form.cleaned_data)
+    except ValidationError as error:
+        report_errors(request, error)
+    else:
+        messages.success(request, success)
+    return redirect("studios:detail", pk)
+
+
+@require_POST
+@login_required
+def record_remove(request, pk, what, record_pk):
+    studio = selectors.studio_detail(request.user, pk)
+    if what not in record_services.RECORDS:
+        raise Http404
+    model = record_services.RECORDS[what][0]
+    record = model.objects.filter(studio=studio, pk=record_pk).select_related("studio").first()
+    if record is None:
+        raise Http404
+    try:
+        record_services.record_remove(request.user, what, record)
+    except ValidationError as error:
+        report_errors(request, error)
+    else:
+        messages.success(request, _("已删除。"))
+    return redirect("studios:detail", pk)
