@@ -10,7 +10,7 @@ def paginate(request, queryset, per_page=None):
     return paginator.get_page(request.GET.get("page"))
 
 
-def render_list(request, filterset, template, table_template):
+def render_list(request, filterset, template, table_template, extra=None):
     """The whole page, or only the results table for an in-place (htmx) update."""
-    context = {"filter": filterset, "page": paginate(request, filterset.qs)}
+    context = {"filter": filterset, "page": paginate(request, filterset.qs), **(extra or {})}
     return render(request, table_template if request.htmx else template, context)

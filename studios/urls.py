@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import lifecycle_views, record_views, views
+from . import import_views, lifecycle_views, record_views, views
 
 app_name = "studios"
 urlpatterns = [
     path("", views.studio_list, name="list"),
     path("export/", views.studio_export, name="export"),
+    path("import/", import_views.studio_import, name="import"),
+    path("import/template/", import_views.import_template, name="import_template"),
     path("<int:pk>/", views.studio_detail, name="detail"),
     path("<int:pk>/changes/new/", lifecycle_views.change_new, name="change_new"),
     path("<int:pk>/delist/", lifecycle_views.delist, name="delist"),

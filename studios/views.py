@@ -19,7 +19,8 @@ from .permissions import change_actions, is_municipal_staff, is_unit_staff_of
 @login_required
 def studio_list(request):
     filterset = StudioFilter(request.GET, queryset=selectors.studio_list(request.user), user=request.user)
-    return render_list(request, filterset, "studios/studio_list.html", "studios/_studio_table.html")
+    return render_list(request, filterset, "studios/studio_list.html", "studios/_studio_table.html",
+                       {"can_import": is_municipal_staff(request.user)})
 
 
 @login_required
