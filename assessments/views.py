@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exports import Column, xlsx_response
 from reviews.errors import StaleAction
 from reviews.views.common import add_form_errors, report_errors
 from studios import selectors as studio_selectors
@@ -46,6 +47,28 @@ def annual(request):
         context["can_report_up"] = (user.role == Role.RECOMMENDING_STAFF and rows
                                     and any(a and a.status == AssessmentStatus.ASSESSED for _s, _r, a in rows))
     return render(request, "assessments/annual.html", context)
+
+
+@login_required
+def annual_export(request):
+    """The year's reports and assessments of the studios the user sees, as Excel (第九条)."""
+    if request.user.role == Role.EXPERT:
+        raise PermissionDenied
+    year = _year(request)
+    columns = [Column(_("推荐单位"), 22), Column(_("工作室"), 34), Column(_("所在单位"), 32), Column(_("运行情况报告"), 12),
+               Column(_("报告时间"), 17)] + [Column(str(label), 10) for _f, label in DIMENSIONS] + [
+               Column(_("考核意见"), 40), Column(_("考核状态"), 16), Column(_("报送时间"), 17)]
+
+    def rows():
+        for studio, report, assessment in selectors.annual_studios(request.user, year):
+            ratings = [Rating(getattr(assessment, f)).label if assessment else "" for f, _label in DIMENSIONS]
+            yield [studio.unit.recommending_union.name if studio.unit.recommending_union else "", studio.name,
+                   studio.unit.name, report.get_status_display() if report else _("未填报"),
+                   report.submitted_at if report else None, *ratings, assessment.comment if assessment else "",
+                   assessment.get_status_display() if assessment else _("未考核"),
+                   assessment.reported_at if assessment else None]
+
+    return xlsx_response(_("%(y)d年度考核结果.xlsx") % {"y": year}, _("年度考核"), columns, rows())
 
 
 @login_required

@@ -189,3 +189,22 @@ def test_a_studio_reports_from_the_year_after_its_naming(area):
     for studio in area["studios"]:
         annual.annual_assess(area["county"], studio, YEAR, RATINGS)
     assert annual.annual_assessments_report(area["county"], YEAR) == 2  # the new one is not waited for
+
+
+def test_the_years_results_export_to_excel_within_scope(area, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    annual.annual_report_save(area["unit"], area["studios"][0], YEAR, REPORT, submit=True)
+    annual.annual_assess(area["county"], area["studios"][0], YEAR, RATINGS)
+    response = login(area["county"]).get(reverse("assessments:annual_export"), {"year": YEAR})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header = [c.value for c in sheet[1]]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert header[:4] == ["推荐单位", "工作室", "所在单位", "运行情况报告"] and "成果转化" in header
+    assert len(rows) == 2  # the county's two studios, not the other county's
+    first = next(r for r in rows if r[1] == area["studios"][0].name)
+    assert first[3] == "已报告" and first[header.index("成果转化")] == "一般"
+    assert isinstance(first[4], datetime.datetime)
+    assert login(factories.user_with_role(Role.EXPERT)).get(reverse("assessments:annual_export")).status_code == 403
