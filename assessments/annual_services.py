@@ -12,7 +12,7 @@ from core.notifications import notify
 from reviews.errors import StaleAction
 from rules.models import RuleSet
 from studios.models import TITLED_STATES, Studio
-from studios.permissions import is_recommending_staff_of, is_unit_staff_of
+from unions.permissions import is_recommending_staff_of, is_unit_staff_of
 from unions.models import Role
 from unions.recipients import municipal_staff, recommending_staff, unit_staff
 
@@ -134,10 +134,10 @@ def annual_assessments_report(actor, year):
     if not (actor.is_active and actor.role == Role.RECOMMENDING_STAFF and actor.union_id):
         raise PermissionDenied(_("只有县级总工会或市直基层工会可以报送年度考核情况（第九条）。"))
     _check_year(year)
-    studios = list(area_studios(actor.union, year).order_by("name"))
+    studios = {s.pk: s for s in area_studios(actor.union, year).select_related("unit").order_by("name")}
     assessments = {a.studio_id: a for a in AnnualAssessment.objects.select_for_update().filter(
-        studio__in=studios, year=year)}
-    missing = [s.name for s in studios if s.pk not in assessments]
+        studio__in=list(studios), year=year)}
+    missing = [s.name for pk, s in studios.items() if pk not in assessments]
     if missing:
         raise ValidationError(_("还有 %(n)d 个工作室未考核：%(names)s。") % {"n": len(missing), "names": "、".join(missing)})
     waiting = [a for a in assessments.values() if a.status == AssessmentStatus.ASSESSED]
@@ -148,7 +148,8 @@ def annual_assessments_report(actor, year):
         assessment.report()
         assessment.reported_at = now
         assessment.save()
-        _log(assessment.studio, actor, "annual_report_to_city", _("%(y)d 年度考核情况报送市总工会") % {"y": year})
+        _log(studios[assessment.studio_id], actor, "annual_report_to_city",
+             _("%(y)d 年度考核情况报送市总工会") % {"y": year})
     notify(municipal_staff(), _("%(u)s报送了 %(y)d 年度考核情况") % {"u": actor.union.name, "y": year},
            _("共 %(n)d 个工作室（第九条）。") % {"n": len(waiting)}, reverse("assessments:annual") + f"?year={year}")
     return len(waiting)

@@ -13,8 +13,8 @@ from core.exports import Column, xlsx_response
 from reviews.errors import StaleAction
 from reviews.views.common import add_form_errors, report_errors
 from studios import selectors as studio_selectors
-from studios.permissions import is_recommending_staff_of, is_unit_staff_of
 from unions.models import Role
+from unions.permissions import is_recommending_staff_of, is_unit_staff_of
 from unions.scoping import sees_whole_tree
 
 from . import annual_services, selectors

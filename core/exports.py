@@ -8,11 +8,13 @@ import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.http import FileResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from .downloads import download
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -31,8 +33,6 @@ class Column:
 def _value(value):
     if isinstance(value, datetime.datetime):
         # Excel has no time zones: the local time the user saw on the page
-        from django.utils import timezone
-
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if value is None:
         return ""
@@ -80,7 +80,4 @@ def xlsx_response(filename, title, columns, rows):
     file = tempfile.TemporaryFile()
     write_xlsx(file, title, columns, rows)
     file.seek(0)
-    response = FileResponse(file, as_attachment=True, filename=filename,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(file, filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

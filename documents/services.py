@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from reviews.models import RoundPhase
 from unions.models import Role
+from unions.permissions import is_municipal_staff
 
 from . import content
 from .models import DocumentKind, DocumentStatus, OfficialDocument
@@ -20,7 +21,7 @@ AVAILABLE_IN = {
 
 def can_use_documents(user):
     """Municipal staff issue the documents; administrators may fetch them for printing."""
-    return user.is_authenticated and user.is_active and user.role in (Role.MUNICIPAL_STAFF, Role.ADMIN)
+    return is_municipal_staff(user) or (user.is_authenticated and user.is_active and user.role == Role.ADMIN)
 
 
 def require_document_user(user):
@@ -30,6 +31,11 @@ def require_document_user(user):
 
 def available(naming_round, kind):
     return naming_round.phase in AVAILABLE_IN[kind]
+
+
+def has_documents(naming_round):
+    """Whether any document of the round can be produced yet (its page is linked from the round)."""
+    return any(available(naming_round, kind) for kind in AVAILABLE_IN)
 
 
 @transaction.atomic

@@ -2,10 +2,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.downloads import download
 from reviews.views.common import report_errors
 
 from . import selectors, services
@@ -49,7 +50,4 @@ def document_download(request, pk):
     document = selectors.document_detail(request.user, pk)
     if document.status != DocumentStatus.READY or not document.file:
         raise Http404
-    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename,
-                            content_type="application/pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(document.file.open("rb"), document.filename, "application/pdf")

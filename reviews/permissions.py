@@ -3,22 +3,22 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from unions.models import Role
+from unions.permissions import is_municipal_staff, is_recommending_staff_of, is_unit_staff_of
 
 
 def can_manage_rounds(user):
     """第六条: the municipal union (市总工会) runs the round. The system administrator does not."""
-    return user.is_authenticated and user.is_active and user.role == Role.MUNICIPAL_STAFF
+    return is_municipal_staff(user)
 
 
 def is_applicant(user, application):
     """The unit union's own staff (第六条: 由所在单位工会提出申请)."""
-    return user.is_active and user.role == Role.UNIT_STAFF and user.union_id == application.unit_id
+    return is_unit_staff_of(user, application)
 
 
 def is_recommending_union_of(user, application):
     """Staff of the union that reviews and recommends this unit's applications (第六条: 初审后推荐)."""
-    return (user.is_active and user.role == Role.RECOMMENDING_STAFF
-            and user.union_id is not None and user.union_id == application.unit.recommending_union_id)
+    return is_recommending_staff_of(user, application)
 
 
 def can_apply(user):

@@ -19,9 +19,9 @@ from core.history import log_transition
 from core.numbers import DOCUMENT_NUMBER
 from core.uploads import check_upload
 from unions.models import Union, UnionKind
+from unions.permissions import is_municipal_staff
 
 from .models import Gender, HonourKind, Leader, Member, MemberRole, Studio, studio_name_for
-from .permissions import is_municipal_staff
 
 # (header, width, note for the instructions sheet)
 COLUMNS = [

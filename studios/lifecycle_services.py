@@ -14,13 +14,13 @@ from core.notifications import notify
 from core.numbers import check_document_number
 from core.uploads import check_upload
 from reviews.errors import StaleAction
+from unions.permissions import is_municipal_staff, is_recommending_staff_of, is_unit_staff_of
 from unions.recipients import municipal_staff, recommending_staff, unit_staff
 
 from .models import (
     OPEN_CHANGE_STATES, TITLED_STATES, ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, Delisting,
     DelistReason, FormerName, HonourKind, Leader, Studio, studio_name_for,
 )
-from .permissions import is_municipal_staff, is_recommending_staff_of, is_unit_staff_of
 
 
 def _url(studio):

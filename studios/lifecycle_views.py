@@ -2,20 +2,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.downloads import download
 from core.lists import paginate
 from reviews.errors import StaleAction
 from reviews.views.common import add_form_errors, report_errors
+from unions.permissions import is_municipal_staff, is_unit_staff_of
 
 from . import lifecycle_services as life
 from . import selectors
 from .forms import ChangeActionForm, ChangeRequestForm, DelistForm
 from .models import OPEN_CHANGE_STATES, ChangeStatus
-from .permissions import is_municipal_staff, is_unit_staff_of
 
 
 @login_required
@@ -93,23 +93,16 @@ def delist(request, pk):
     return render(request, "studios/delist_form.html", {"studio": studio, "form": form})
 
 
-def _download(field, name):
-    response = FileResponse(field.open("rb"), as_attachment=True, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def change_evidence(request, pk):
     change = selectors.change_detail(request.user, pk)
-    return _download(change.evidence, change.evidence_name)
+    return download(change.evidence.open("rb"), change.evidence_name)
 
 
 @login_required
 def delisting_evidence(request, pk):
     delisting = selectors.delisting_detail(request.user, pk)
-    return _download(delisting.evidence, delisting.evidence_name)
+    return download(delisting.evidence.open("rb"), delisting.evidence_name)
 
 
 @login_required

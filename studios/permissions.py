@@ -1,25 +1,9 @@
-"""Who may do what with a named studio (第七条, 第八条)."""
+"""What each role may do with a studio's change request (第七条); who someone is comes from unions.permissions."""
 from django.utils.translation import gettext as _
 
-from unions.models import Role
+from unions.permissions import is_municipal_staff, is_recommending_staff_of, is_unit_staff_of
 
 from .models import ChangeKind, ChangeStatus
-
-
-def is_unit_staff_of(user, studio):
-    """The studio's own unit union (第七条: 由其原申报单位工会逐级上报)."""
-    return user.is_active and user.role == Role.UNIT_STAFF and user.union_id == studio.unit_id
-
-
-def is_recommending_staff_of(user, studio):
-    """The union that recommended it and reviews its changes (第七条: 县级总工会或市直基层工会审核)."""
-    return (user.is_active and user.role == Role.RECOMMENDING_STAFF and user.union_id is not None
-            and user.union_id == studio.unit.recommending_union_id)
-
-
-def is_municipal_staff(user):
-    """The municipal union approves changes and delists (第七条, 第八条); not the system administrator."""
-    return user.is_authenticated and user.is_active and user.role == Role.MUNICIPAL_STAFF
 
 
 def change_actions(user, change):

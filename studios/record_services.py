@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.history import log_transition
+from unions.permissions import is_unit_staff_of
 
 from .models import TITLED_STATES, Member, MemberRole, ResultKind, Studio, StudioResult, TrainingRecord
-from .permissions import is_unit_staff_of
 
 
 def _own_studio(actor, studio):

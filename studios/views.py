@@ -1,19 +1,18 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import Column, xlsx_response
-from core.lists import render_list
-
 from core.history import timeline
+from core.lists import render_list
+from unions.permissions import is_municipal_staff, is_unit_staff_of
 
 from . import selectors
 from .filters import StudioFilter
 from .forms import MemberForm, ResultForm, TrainingForm
 from .models import OPEN_CHANGE_STATES, Delisting
-from .permissions import change_actions, is_municipal_staff, is_unit_staff_of
+from .permissions import change_actions
 
 
 @login_required

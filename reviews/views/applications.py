@@ -2,12 +2,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.downloads import download
 from core.lists import paginate
 
 from .. import application_services, decision_services, selectors, services
@@ -202,8 +202,4 @@ def attachment_delete(request, pk):
 def attachment_download(request, pk):
     """Only someone who may see the application gets its files, always as a download."""
     attachment = selectors.attachment_detail(request.user, pk)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(attachment.file.open("rb"), attachment.original_name, attachment.content_type)

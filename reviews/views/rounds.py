@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.exports import xlsx_response
 from core.lists import paginate
-from documents.services import can_use_documents
+from documents.services import can_use_documents, has_documents
 from rules.models import RuleSet
 
 from .. import (
@@ -26,8 +26,6 @@ from ..models import RoundPhase
 from ..permissions import can_apply, can_manage_rounds
 from .common import add_form_errors, manager_round
 
-# The phases in which a round has documents to produce (documents.services.AVAILABLE_IN).
-DOCUMENT_PHASES = {RoundPhase.PUBLICITY, RoundPhase.CONCLUDED}
 # The round page previews this many applications, then links to the full list.
 PREVIEW_ROWS = 20
 
@@ -65,7 +63,7 @@ def round_detail(request, pk):
         "steps": selectors.phase_steps(naming_round),
         "history": selectors.round_history(request.user, naming_round),
         "can_manage": can_manage,
-        "can_documents": can_use_documents(request.user) and naming_round.phase in DOCUMENT_PHASES,
+        "can_documents": can_use_documents(request.user) and has_documents(naming_round),
         "advance_form": RoundAdvanceForm(initial={"from_phase": naming_round.phase}) if can_manage else None,
         "next_transition": services.NEXT_TRANSITION.get(naming_round.phase),
         "can_apply": can_apply(request.user) and naming_round.phase == RoundPhase.APPLICATION,
