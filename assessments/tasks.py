@@ -1,4 +1,4 @@
-"""Scheduled reminders of 第九条 (Celery beat; see CELERY_BEAT_SCHEDULE in settings)."""
+"""Scheduled jobs of 第九条 and 第十一条 (Celery beat; see CELERY_BEAT_SCHEDULE in settings)."""
 import datetime
 
 from celery import shared_task
@@ -12,6 +12,7 @@ from studios.models import TITLED_STATES, Studio
 from unions.models import Role, User
 from unions.recipients import municipal_staff
 
+from . import rectification_services
 from .models import AssessmentStatus, ReportStatus
 
 
@@ -66,3 +67,13 @@ def _remind_assessments(year, due, late, url):
     title = _("年度考核情况逾期未报送") if late else _("请考核辖区创新工作室并报送市总工会")
     return notify(recipients, title, _("第九条：%(y)d 年度考核情况应于 %(d)s 前报市总工会，尚有 %(n)d 个工作室未报送。") % {
         "y": year, "d": f"{due:%Y-%m-%d}", "n": count}, url)
+
+
+@shared_task
+def rectification_deadlines(today=None):
+    """Every morning (第十一条): remind units whose rectification is due soon, and propose delisting for those
+    whose deadline passed without a report."""
+    today = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    days_before = RuleSet.objects.current().reminder_days_before
+    return {"reminded": rectification_services.remind_due(today, days_before),
+            "overdue": rectification_services.mark_overdue(today)}

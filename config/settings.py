@@ -159,6 +159,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.remind_annual",
         "schedule": crontab(hour=8, minute=40),
     },
+    "rectification-deadlines": {  # 第十一条: reminders before the deadline, delisting proposed after it
+        "task": "assessments.tasks.rectification_deadlines",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 # Official documents (GB/T 9704-2012). Fonts default to the bundled free Fandol fonts

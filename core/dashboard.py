@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments import selectors as assessment_selectors
 from reviews.models import ApplicationStatus, RoundPhase
 from reviews.permissions import can_manage_rounds
 from reviews.selectors import latest_open_round, waiting_counts
@@ -35,7 +36,7 @@ def cards_for(user):
         cards = []
     else:
         return []
-    return [*_round_cards(user), *cards]
+    return [*_round_cards(user), *cards, *_cycle_cards(user)]
 
 
 def _round_cards(user):
@@ -130,4 +131,39 @@ def _recommending_cards(user):
 def _unit_cards(user):
     cards, _counts = _studio_cards(user, _("本单位创新工作室"))
     cards.append(Card(_("工作室成员"), member_count(user), reverse("studios:list"), _("第五条(一)：稳定的工作团队")))
+    return cards
+
+
+def _cycle_cards(user):
+    """The running cycle assessment (第十条) and the rectifications (第十一条): what waits for this user."""
+    counts = assessment_selectors.waiting_counts(user)
+    cards = []
+    cycle = counts["cycle"]
+    if cycle is not None:
+        url = reverse("assessments:cycle_detail", args=[cycle.pk])
+        label = _("%(y)d 年度周期考核：%(p)s") % {"y": cycle.year, "p": cycle.get_phase_display()}
+        if user.role == Role.EXPERT:
+            url = reverse("assessments:cycle_reviews")
+        cards.append(Card(label, cycle.get_phase_display(), url, _("本阶段截止：%(d)s") % {
+            "d": f"{cycle.current_deadline:%Y-%m-%d}"} if cycle.current_deadline else ""))
+        waiting = {
+            Role.UNIT_STAFF: (_("待提交自评"), "self_pending", _("工作室自评（第十条）")),
+            Role.RECOMMENDING_STAFF: (_("待评价"), "self_submitted", _("推荐单位评价后初审推荐（第十条）")),
+        }.get(user.role)
+        if waiting:
+            label, status, hint = waiting
+            cards.append(Card(label, counts[status], f"{url}?status={status}", hint, attention=counts[status] > 0))
+        if user.role == Role.EXPERT:
+            cards.append(Card(_("周期考核待评分"), counts["to_score"], url, _("成果展示暨专家评审（第十条）"),
+                              attention=counts["to_score"] > 0))
+    rectifications = reverse("assessments:rectification_list")
+    if user.role == Role.UNIT_STAFF and counts["open"]:
+        cards.append(Card(_("待报告整改情况"), counts["open"], f"{rectifications}?status=open",
+                          _("整改期满未报告的拟予摘牌（第十一条）"), attention=True))
+    if user.role == Role.MUNICIPAL_STAFF:
+        cards.append(Card(_("待复查整改"), counts["reported"], f"{rectifications}?status=reported",
+                          _("单位已报告整改情况（第十一条）"), attention=counts["reported"] > 0))
+        if counts["proposed"]:
+            cards.append(Card(_("拟摘牌待确认"), counts["proposed"], rectifications,
+                              _("整改不力或逾期，第八条(四)"), attention=True))
     return cards

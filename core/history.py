@@ -13,3 +13,23 @@ def log_transition(subject, *, union, transition, label, source, target, actor=N
 def timeline(subject):
     """The subject's history, oldest first, with the actors in the same query."""
     return TransitionLog.objects.for_object(subject).select_related("actor", "actor__union")
+
+
+# Entries whose comment names the experts (composing a panel, assigning), and entries an expert made,
+# in the naming workflow and in the cycle assessment.
+NAMES_EXPERTS = frozenset({"panel", "assign", "cycle_assign"})
+BY_EXPERT = frozenset({"score", "recuse", "cycle_recuse"})
+
+
+def hide_reviewers(entries, *, show):
+    """Who reviews is known to the municipal union only (`show`), so nobody can approach an expert about a
+    studio or an application; others see that the step happened, not by whom."""
+    entries = list(entries)
+    if show:
+        return entries
+    for entry in entries:
+        if entry.transition in NAMES_EXPERTS | BY_EXPERT:
+            entry.comment = ""
+        if entry.transition in BY_EXPERT:
+            entry.reviewer_hidden, entry.actor = True, None
+    return entries

@@ -14,3 +14,8 @@ def render_list(request, filterset, template, table_template, extra=None):
     """The whole page, or only the results table for an in-place (htmx) update."""
     context = {"filter": filterset, "page": paginate(request, filterset.qs), **(extra or {})}
     return render(request, table_template if request.htmx else template, context)
+
+
+def render_paged(request, template, table_template, context):
+    """Like render_list, for pages that filter by hand: the whole page, or its table for htmx."""
+    return render(request, table_template if request.htmx else template, context)

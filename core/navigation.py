@@ -22,8 +22,13 @@ def menu_for(user, current_path):
         entries.append((_("申报"), reverse("reviews:application_list"), False))
         entries.append((_("创新工作室"), reverse("studios:list"), False))
         entries.append((_("年度考核"), reverse("assessments:annual"), False))
+        entries.append((_("周期考核"), reverse("assessments:cycle_list"), False))
+        entries.append((_("整改"), reverse("assessments:rectification_list"), False))
+    if sees_whole_tree(user):
+        entries.append((_("推荐评先"), reverse("assessments:recommendation_list"), False))
     if user.role == Role.EXPERT:
         entries.append((_("评审任务"), reverse("reviews:assignment_list"), False))
+        entries.append((_("周期考核评审"), reverse("assessments:cycle_reviews"), False))
     if sees_whole_tree(user) or user.role == Role.RECOMMENDING_STAFF:
         entries.append((_("工会组织"), reverse("unions:list"), False))
     if user.is_staff:

@@ -1,5 +1,5 @@
 """Reads for the naming workflow."""
-from core.history import timeline
+from core.history import hide_reviewers, timeline
 from unions.scoping import get_scoped_object_or_404, scoped
 
 from django.db.models import Count, Prefetch, Q
@@ -22,23 +22,8 @@ def round_detail(user, pk):
     return get_scoped_object_or_404(user, NamingRound.objects.select_related("rule_set", "created_by"), pk=pk)
 
 
-# Entries whose comment names the experts (composing the panel, assigning), and entries an expert made.
-NAMES_EXPERTS = {"panel", "assign"}
-BY_EXPERT = {"score", "recuse"}
-
-
 def _hide_reviewers(user, entries):
-    """Who reviews is known to the municipal union only, so nobody can approach an expert about an application;
-    others see that the step happened, not by whom."""
-    entries = list(entries)
-    if can_manage_rounds(user):
-        return entries
-    for entry in entries:
-        if entry.transition in NAMES_EXPERTS | BY_EXPERT:
-            entry.comment = ""
-        if entry.transition in BY_EXPERT:
-            entry.reviewer_hidden, entry.actor = True, None
-    return entries
+    return hide_reviewers(entries, show=can_manage_rounds(user))
 
 
 def round_history(user, naming_round):

@@ -36,8 +36,9 @@ class RuleSetAdmin(admin.ModelAdmin):
                                        "experts_per_application", "score_aggregation", "score_spread_alert"]}),
         (_("各阶段期限"), {"fields": ["application_days", "preliminary_review_days", "audit_days",
                                   "expert_review_days", "decision_days", "reminder_days_before"]}),
-        (_("考核与补助（第九条至第十三条）"), {"fields": ["annual_deadline_month", "annual_deadline_day", "cycle_years",
-                                             "rectification_days", "subsidy_min", "subsidy_max"]}),
+        (_("考核与补助（第九条至第十三条）"), {"fields": [
+            "annual_report_month", "annual_report_day", "annual_deadline_month", "annual_deadline_day", "cycle_years",
+            "cycle_excellent_score", "cycle_pass_score", "rectification_days", "subsidy_min", "subsidy_max"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):

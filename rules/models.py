@@ -81,6 +81,14 @@ class RuleSet(models.Model):
     cycle_years = _positive(verbose_name=_("周期考核间隔（年）"), default=2, help_text=_("第十条：每两年进行周期考核"))
     rectification_days = _positive(verbose_name=_("整改期限（天）"), default=90,
                                    help_text=_("第十一条：考核不合格的限期整改"))
+    # 第十一条 gives three grades but no marks; these turn the experts' score into the grade proposed to the
+    # collective decision, which may depart from it with a reason.
+    cycle_excellent_score = models.DecimalField(
+        _("周期考核优秀分数线"), max_digits=4, decimal_places=1, default=Decimal("90.0"),
+        help_text=_("第十一条：专家评审得分达到此分数的，建议评为优秀"))
+    cycle_pass_score = models.DecimalField(
+        _("周期考核合格分数线"), max_digits=4, decimal_places=1, default=Decimal("60.0"),
+        help_text=_("第十一条：专家评审得分低于此分数的，建议评为不合格"))
     # 第九条: 考核情况年底前报市总工会
     annual_deadline_month = _positive(verbose_name=_("年度考核上报截止月"), default=12, help_text=_("第九条：年底前报市总工会"))
     annual_deadline_day = _positive(verbose_name=_("年度考核上报截止日"), default=31, help_text=_("第九条"))
@@ -118,6 +126,7 @@ class RuleSet(models.Model):
             ("quota_min", "quota_max", _("第六条：年度命名数量下限不能大于上限。")),
             ("results_per_year_min", "results_per_year_max", _("第五条(七)：每年创新成果下限不能大于上限。")),
             ("subsidy_min", "subsidy_max", _("第十三条：补助资金下限不能大于上限。")),
+            ("cycle_pass_score", "cycle_excellent_score", _("第十一条：合格分数线不能高于优秀分数线。")),
         ]
         for low, high, message in pairs:
             if getattr(self, low) is not None and getattr(self, high) is not None and getattr(self, low) > getattr(self, high):
@@ -127,8 +136,19 @@ class RuleSet(models.Model):
                 errors[month] = _("月份应在 1 至 12 之间。")
             if getattr(self, day) and not 1 <= getattr(self, day) <= 31:
                 errors[day] = _("日期应在 1 至 31 之间。")
+        for field in ("cycle_pass_score", "cycle_excellent_score"):
+            if getattr(self, field) is not None and not 0 <= getattr(self, field) <= 100:
+                errors[field] = _("分数线应在 0 至 100 之间。")
         if errors:
             raise ValidationError(errors)
+
+    def cycle_grade_for(self, score):
+        """The grade (第十一条) the experts' score proposes: excellent, pass or fail."""
+        if score is None:
+            return None
+        if score >= self.cycle_excellent_score:
+            return "excellent"
+        return "pass" if score >= self.cycle_pass_score else "fail"
 
 
 class ScoringCriterion(models.Model):

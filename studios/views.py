@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import Column, xlsx_response
-from core.history import timeline
+from assessments import selectors as assessment_selectors
+from core.history import hide_reviewers, timeline
 from core.lists import render_list
 from unions.permissions import is_municipal_staff, is_unit_staff_of
 
@@ -43,7 +44,8 @@ def studio_detail(request, pk):
         "former_names": studio.former_names.all(),
         "changes": [(change, change_actions(request.user, change)) for change in changes],
         "delisting": Delisting.objects.filter(studio=studio).first(),
-        "history": timeline(studio),
+        "history": hide_reviewers(timeline(studio), show=is_municipal_staff(request.user)),
+        **assessment_selectors.studio_assessments(studio),
         "can_request_change": (is_unit_staff_of(request.user, studio) and studio.holds_title
                                and not any(c.status in OPEN_CHANGE_STATES for c in changes)),
         "can_delist": is_municipal_staff(request.user) and studio.holds_title,
