@@ -10,6 +10,7 @@ admin.site.index_title = "系统管理"
 
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
+    path("statistics/<slug:table>.xlsx", core_views.statistics_export, name="statistics_export"),
     path("healthz", core_views.healthz, name="healthz"),
     path("inbox/", core_views.inbox, name="inbox"),
     path("inbox/<int:pk>/open/", core_views.inbox_open, name="inbox_open"),

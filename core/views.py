@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -10,15 +11,46 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from . import notifications
+from . import notifications, statistics
 from .dashboard import cards_for
+from .exports import Column, xlsx_response
 from .health import broker_state, database_state
 from .lists import paginate
 
 
 @login_required
 def dashboard(request):
-    return render(request, "core/dashboard.html", {"cards": cards_for(request.user)})
+    user = request.user
+    figures = None
+    if statistics.can_see_statistics(user):
+        figures = statistics.city_statistics(user, statistics.assessment_year(request.GET.get("year")))
+    return render(request, "core/dashboard.html", {"cards": cards_for(user), "statistics": figures})
+
+
+@login_required
+def statistics_export(request, table):
+    """The dashboard's statistics tables as Excel, the completion rate as a real percentage."""
+    if not statistics.can_see_statistics(request.user):
+        raise PermissionDenied
+    year = statistics.assessment_year(request.GET.get("year"))
+    rate = Column(_("年度考核完成率"), 14, "0.0%")
+    if table == "unions":
+        rows = statistics.by_recommending_union(request.user, year)
+        columns = [Column(_("推荐单位"), 26), Column(_("命名总数"), 10), Column(_("正常运行"), 10),
+                   Column(_("限期整改"), 10), Column(_("已取消"), 10), Column(_("已摘牌"), 10),
+                   Column(_("%(y)d年度应考核") % {"y": year}, 14), Column(_("已报送市总"), 12), rate]
+        cells = [[r.label, r.named, r.active, r.rectifying, r.cancelled, r.delisted, r.expected, r.reported, r.rate]
+                 for r in [*rows, statistics.total(rows)]]
+        filename = _("创新工作室统计（按推荐单位，%(y)d年度考核）.xlsx") % {"y": year}
+        return xlsx_response(filename, _("按推荐单位"), columns, cells)
+    if table == "years":
+        rows = statistics.by_named_year(request.user)
+        columns = [Column(_("命名年度"), 10), Column(_("命名数"), 10), Column(_("正常运行"), 10), Column(_("限期整改"), 10),
+                   Column(_("已取消或摘牌"), 14), Column(_("当年应考核"), 12), Column(_("已报送市总"), 12), rate]
+        cells = [[r.label, r.named, r.active, r.rectifying, r.ended, r.expected, r.reported, r.rate]
+                 for r in [*rows, statistics.total(rows)]]
+        return xlsx_response(_("创新工作室统计（按命名年度）.xlsx"), _("按命名年度"), columns, cells)
+    raise Http404
 
 
 @require_GET
