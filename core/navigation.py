@@ -24,6 +24,8 @@ def menu_for(user, current_path):
         entries.append((_("年度考核"), reverse("assessments:annual"), False))
     if user.role == Role.EXPERT:
         entries.append((_("评审任务"), reverse("reviews:assignment_list"), False))
+    if sees_whole_tree(user):
+        entries.append((_("工作室联盟"), reverse("alliances:list"), False))
     if sees_whole_tree(user) or user.role == Role.RECOMMENDING_STAFF:
         entries.append((_("工会组织"), reverse("unions:list"), False))
     if user.is_staff:

@@ -60,11 +60,12 @@ def test_expert_dashboard_has_an_empty_state(tree, login):
 
 
 @pytest.mark.parametrize("role,menu,absent", [
-    (Role.UNIT_STAFF, ["工作台", "命名批次", "申报", "创新工作室", "年度考核"], ["工会组织", "系统管理"]),
-    (Role.RECOMMENDING_STAFF, ["工作台", "命名批次", "申报", "创新工作室", "年度考核", "工会组织"], ["系统管理"]),
-    (Role.MUNICIPAL_STAFF, ["工作台", "命名批次", "申报", "创新工作室", "年度考核", "工会组织"], ["系统管理"]),
-    (Role.EXPERT, ["工作台", "命名批次", "评审任务"], ["创新工作室", "年度考核", "工会组织", "系统管理"]),
-    (Role.ADMIN, ["工作台", "命名批次", "申报", "创新工作室", "年度考核", "工会组织", "系统管理"], []),
+    (Role.UNIT_STAFF, ["工作台", "命名批次", "申报", "创新工作室", "年度考核"], ["工作室联盟", "工会组织", "系统管理"]),
+    (Role.RECOMMENDING_STAFF, ["工作台", "命名批次", "申报", "创新工作室", "年度考核", "工会组织"],
+     ["工作室联盟", "系统管理"]),
+    (Role.MUNICIPAL_STAFF, ["工作台", "命名批次", "申报", "创新工作室", "年度考核", "工作室联盟", "工会组织"], ["系统管理"]),
+    (Role.EXPERT, ["工作台", "命名批次", "评审任务"], ["创新工作室", "年度考核", "工作室联盟", "工会组织", "系统管理"]),
+    (Role.ADMIN, ["工作台", "命名批次", "申报", "创新工作室", "年度考核", "工作室联盟", "工会组织", "系统管理"], []),
 ])
 def test_navigation_by_role(tree, login, role, menu, absent):
     response = login(factories.user_with_role(role)).get(reverse("dashboard"))

@@ -18,7 +18,10 @@ from reviews.services import round_advance, round_create
 from rules.models import RuleSet, ScoringCriterion
 from assessments.models import AnnualAssessment, AnnualReport
 from documents.models import OfficialDocument
-from studios.models import ChangeRequest, Delisting, FormerName, Leader, Member, Studio, StudioResult, TrainingRecord
+from studios.models import (
+    Alliance, AllianceMembership, ChangeRequest, Delisting, FormerName, JointProject, Leader, Member, Studio,
+    StudioResult, TrainingRecord,
+)
 from tests import factories
 from unions.models import Role, Union, User
 from unions.scoping import scoped
@@ -81,7 +84,8 @@ UNOWNED_MODELS = [RuleSet, ScoringCriterion, NamingRound, CalendarDay]  # the sa
 # (tests/documents/test_documents.py) and the yearly assessment (tests/assessments/test_annual.py).
 EXPERT_MODELS = [ExpertPanel, Deliberation, Objection, SiteVisit, Assignment, ScoreItem, ApplicationUserObjectPermission,
                  ApplicationGroupObjectPermission, ChangeRequest, Delisting, FormerName, OfficialDocument,
-                 AnnualReport, AnnualAssessment, StudioResult, TrainingRecord]
+                 AnnualReport, AnnualAssessment, StudioResult, TrainingRecord,
+                 Alliance, AllianceMembership, JointProject]  # alliances: tests/studios/test_alliances.py
 
 
 def test_every_project_model_declares_its_scope():
