@@ -26,6 +26,7 @@ def menu_for(user, current_path):
         entries.append((_("整改"), reverse("assessments:rectification_list"), False))
     if sees_whole_tree(user):
         entries.append((_("推荐评先"), reverse("assessments:recommendation_list"), False))
+        entries.append((_("工作室联盟"), reverse("alliances:list"), False))
     if user.role == Role.EXPERT:
         entries.append((_("评审任务"), reverse("reviews:assignment_list"), False))
         entries.append((_("周期考核评审"), reverse("assessments:cycle_reviews"), False))

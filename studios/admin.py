@@ -7,9 +7,12 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_mixins import ReadOnlyAdmin
+from core.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import ChangeRequest, Delisting, FormerName, Leader, Member, Studio, StudioResult, TrainingRecord
+from .models import (
+    Alliance, AllianceMembership, ChangeRequest, Delisting, FormerName, JointProject, Leader, Member, Studio,
+    StudioResult, TrainingRecord,
+)
 
 
 class MemberInline(admin.TabularInline):
@@ -100,3 +103,32 @@ class TrainingRecordAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "studio__name"]
     list_select_related = ["studio"]
+
+
+# Alliances change only through studios.alliance_services (第十七条), where each change is checked and logged.
+class AllianceMembershipInline(ReadOnlyInline):
+    model = AllianceMembership
+    fields = ["studio", "joined_on"]
+
+
+@admin.register(Alliance)
+class AllianceAdmin(ReadOnlyAdmin):
+    list_display = ["name", "field", "lead", "founded_on"]
+    search_fields = ["name", "field", "lead__name"]
+    list_select_related = ["lead"]
+    inlines = [AllianceMembershipInline]
+
+
+@admin.register(AllianceMembership)
+class AllianceMembershipAdmin(ReadOnlyAdmin):
+    list_display = ["studio", "alliance", "joined_on"]
+    search_fields = ["studio__name", "alliance__name"]
+    list_select_related = ["studio", "alliance"]
+
+
+@admin.register(JointProject)
+class JointProjectAdmin(ReadOnlyAdmin):
+    list_display = ["title", "alliance", "year", "status"]
+    list_filter = ["status", "year"]
+    search_fields = ["title", "alliance__name"]
+    list_select_related = ["alliance"]

@@ -7,7 +7,7 @@ from unions.models import Union
 from unions.scoping import scoped
 from unions.selectors import recommending_unions
 
-from .models import StudioStatus, TITLED_STATES, Studio
+from .models import TITLED_STATES, Alliance, AllianceMembership, Studio, StudioStatus
 
 STATUS_GROUPS = {
     "titled": TITLED_STATES,
@@ -59,3 +59,21 @@ class StudioFilter(django_filters.FilterSet):
         if value in STATUS_GROUPS:
             return queryset.filter(status__in=STATUS_GROUPS[value])
         return queryset.filter(status=value)
+
+
+class AllianceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search", widget=forms.TextInput(
+        attrs={"type": "search", "placeholder": _("联盟名称、专业领域或成员工作室")}))
+
+    class Meta:
+        model = Alliance
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # Through a subquery, so that an alliance with several matching members is listed once.
+        members = AllianceMembership.objects.filter(
+            Q(studio__name__icontains=value) | Q(studio__unit__name__icontains=value)).values("alliance")
+        return queryset.filter(Q(name__icontains=value) | Q(field__icontains=value) | Q(pk__in=members))

@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
-    ChangeKind, ChangeReason, ChangeStatus, DelistReason, Gender, HonourKind, Member, StudioResult, TrainingRecord,
+    ChangeKind, ChangeReason, ChangeStatus, DelistReason, Gender, HonourKind, JointProjectStatus, Member, Studio,
+    StudioResult, TrainingRecord,
 )
 
 
@@ -57,3 +58,54 @@ class MemberForm(forms.ModelForm):
         model = Member
         fields = ["name", "role", "job_title", "joined_on"]
         widgets = {"joined_on": forms.DateInput(attrs={"type": "date"})}
+
+
+# A type="date" input only accepts ISO dates, whatever the language of the page.
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AllianceForm(forms.Form):
+    """第十七条: an alliance of titled studios; `leads` are the studios that may lead it."""
+
+    name = forms.CharField(label=_("联盟名称"), max_length=100,
+                           widget=forms.TextInput(attrs={"placeholder": _("如 揭阳市智能制造创新工作室联盟")}))
+    field = forms.CharField(label=_("专业领域"), max_length=100)
+    lead = forms.ModelChoiceField(label=_("领衔工作室"), queryset=Studio.objects.none(),
+                                  help_text=_("须为持有市级称号的创新工作室；编辑时只能从联盟成员中选择。"))
+    founded_on = forms.DateField(label=_("成立日期"), initial=timezone.localdate,
+                                 widget=ISO_DATE)
+    description = forms.CharField(label=_("联盟简介和目标"), required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, leads, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = leads
+
+
+class AllianceMemberForm(forms.Form):
+    studio = forms.ModelChoiceField(label=_("工作室"), queryset=Studio.objects.none(),
+                                    help_text=_("只列出持有市级称号且尚未加入本联盟的工作室（第十七条）。"))
+    joined_on = forms.DateField(label=_("加入日期"), initial=timezone.localdate,
+                                widget=ISO_DATE)
+
+    def __init__(self, *args, studios, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["studio"].queryset = studios
+
+
+class JointProjectForm(forms.Form):
+    title = forms.CharField(label=_("项目名称"), max_length=200)
+    year = forms.IntegerField(label=_("立项年度"), min_value=2000, max_value=2100,
+                              initial=lambda: timezone.localdate().year)
+    participants = forms.ModelMultipleChoiceField(label=_("参与工作室"), queryset=Studio.objects.none(),
+                                                  widget=forms.CheckboxSelectMultiple,
+                                                  help_text=_("至少两个本联盟的成员工作室。"))
+    status = forms.ChoiceField(label=_("进展"), choices=JointProjectStatus.choices)
+    description = forms.CharField(label=_("攻关内容"), required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(label=_("取得成果"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}), help_text=_("已完成的项目必填。"))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = members

@@ -387,3 +387,89 @@ class TrainingRecord(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Alliance(models.Model):
+    """工作室联盟 (第十七条: 引导有条件的创新工作室之间加强横向联合): titled studios of any unions under a lead studio.
+
+    Formed and kept by the municipal union through studios.alliance_services; shown on its members' pages and,
+    with its titled members only, in the public registry (第十九条).
+    """
+
+    name = models.CharField(_("联盟名称"), max_length=100, unique=True)
+    field = models.CharField(_("专业领域"), max_length=100)
+    lead = models.ForeignKey(Studio, verbose_name=_("领衔工作室"), on_delete=models.PROTECT,
+                             related_name="led_alliances")
+    description = models.TextField(_("联盟简介和目标"), blank=True)
+    founded_on = models.DateField(_("成立日期"))
+    members = models.ManyToManyField(Studio, through="AllianceMembership", verbose_name=_("成员工作室"),
+                                     related_name="alliances")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    # An alliance spans unions: a union's staff see it when one of their studios is a member.
+    # The lookup crosses a many-to-many, so lists read it through studios.selectors (one row per alliance).
+    scope_union_lookup = "members__unit"
+
+    class Meta:
+        verbose_name = _("工作室联盟")
+        verbose_name_plural = _("工作室联盟")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class AllianceMembership(models.Model):
+    """A studio in an alliance since `joined_on`; the lead studio always has one."""
+
+    alliance = models.ForeignKey(Alliance, verbose_name=_("联盟"), on_delete=models.CASCADE, related_name="memberships")
+    studio = models.ForeignKey(Studio, verbose_name=_("工作室"), on_delete=models.PROTECT,
+                               related_name="alliance_memberships")
+    joined_on = models.DateField(_("加入日期"))
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_union_lookup = "studio__unit"
+
+    class Meta:
+        verbose_name = _("联盟成员")
+        verbose_name_plural = _("联盟成员")
+        ordering = ["alliance", "joined_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["alliance", "studio"], name="one_membership_per_studio")]
+
+    def __str__(self):
+        return f"{self.alliance}：{self.studio}"
+
+
+class JointProjectStatus(models.TextChoices):
+    ONGOING = "ongoing", _("攻关中")
+    COMPLETED = "completed", _("已完成")
+
+
+class JointProject(models.Model):
+    """联合攻关项目: member studios of an alliance tackling one problem together (第十七条: 集聚创新效应)."""
+
+    alliance = models.ForeignKey(Alliance, verbose_name=_("联盟"), on_delete=models.CASCADE, related_name="projects")
+    title = models.CharField(_("项目名称"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("立项年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    # Members when the project was recorded; a studio that later leaves the alliance stays on its projects.
+    participants = models.ManyToManyField(Studio, verbose_name=_("参与工作室"), related_name="joint_projects")
+    description = models.TextField(_("攻关内容"), blank=True)
+    status = models.CharField(_("进展"), max_length=16, choices=JointProjectStatus.choices,
+                              default=JointProjectStatus.ONGOING)
+    outcome = models.TextField(_("取得成果"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_union_lookup = "alliance__members__unit"
+
+    class Meta:
+        verbose_name = _("联合攻关项目")
+        verbose_name_plural = _("联合攻关项目")
+        ordering = ["alliance", "-year", "title", "pk"]
+        constraints = [models.UniqueConstraint(fields=["alliance", "title"], name="one_project_title_per_alliance")]
+
+    def __str__(self):
+        return self.title

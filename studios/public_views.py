@@ -1,20 +1,37 @@
-"""The public registry of named municipal studios (第六条, 第十九条: 宣传先进事迹)."""
+"""The public registry of named municipal studios (第六条), which is also the showcase of 第十九条:
+each titled studio with its published results and its alliances (第十七条). No login; titled studios only."""
 from django.db.models import Q
 from django.shortcuts import render
 
 from core.lists import paginate
 
-from .models import TITLED_STATES, Studio
+from . import selectors
 
 
 def registry(request):
-    studios = (Studio.objects.filter(status__in=TITLED_STATES)
-               .select_related("unit", "unit__recommending_union", "leader")
-               .order_by("-named_year", "name", "pk"))
+    studios = selectors.registry_studios()
     text = request.GET.get("q", "").strip()
     if text:
         studios = studios.filter(Q(name__icontains=text) | Q(leader__name__icontains=text) | Q(unit__name__icontains=text))
     year = request.GET.get("year", "")
     if year.isdigit():
         studios = studios.filter(named_year=int(year))
-    return render(request, "public/registry.html", {"page": paginate(request, studios)})
+    alliance = request.GET.get("alliance", "")
+    if alliance.isdigit():
+        studios = studios.filter(alliances=int(alliance))  # one row per studio: a studio joins an alliance once
+    return render(request, "public/registry.html", {
+        "page": paginate(request, studios), "alliances": selectors.public_alliance_choices()})
+
+
+def studio(request, pk):
+    return render(request, "public/studio.html", {"studio": selectors.registry_studio(pk)})
+
+
+def alliance_list(request):
+    return render(request, "public/alliance_list.html", {"page": paginate(request, selectors.public_alliances())})
+
+
+def alliance_detail(request, pk):
+    alliance = selectors.public_alliance_detail(pk)
+    return render(request, "public/alliance_detail.html", {
+        "alliance": alliance, "projects": selectors.public_alliance_projects(alliance)})

@@ -1,9 +1,13 @@
 """Scoped reads of studios, leaders and members, with the joins their pages need."""
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Prefetch, Q, Value, When
+from django.shortcuts import get_object_or_404
 
 from unions.scoping import get_scoped_object_or_404, scoped
 
-from .models import TITLED_STATES, ChangeRequest, Delisting, Leader, Member, Studio, StudioStatus
+from .models import (
+    TITLED_STATES, Alliance, AllianceMembership, ChangeRequest, Delisting, JointProject, Leader, Member, Studio,
+    StudioResult, StudioStatus,
+)
 
 
 def studio_list(user):
@@ -72,3 +76,105 @@ def delisting_detail(user, pk):
 
 def studio_changes(studio):
     return studio.changes.select_related("requested_by").order_by("-requested_at", "-pk")
+
+
+# Alliances (第十七条) --------------------------------------------------------------------------------------------
+
+
+def visible_alliances(user):
+    """Alliances the user may see: all for whole-tree roles, else those with a member studio in the user's subtree.
+
+    The scope crosses the membership table, so it is applied as a subquery: one row per alliance.
+    """
+    return Alliance.objects.filter(pk__in=scoped(user, Alliance.objects.all()).values("pk"))
+
+
+def alliance_list(user):
+    return (visible_alliances(user).select_related("lead", "lead__unit")
+            .annotate(member_count=Count("memberships", distinct=True), project_count=Count("projects", distinct=True))
+            .order_by("name", "pk"))
+
+
+def alliance_detail(user, pk):
+    return get_object_or_404(visible_alliances(user).select_related("lead", "lead__unit", "created_by"), pk=pk)
+
+
+# The lead first, then the members in the order they joined.
+LEAD_FIRST = (Case(When(studio=F("alliance__lead"), then=Value(0)), default=Value(1)), "joined_on", "pk")
+
+
+def alliance_members(alliance):
+    """Every member, delisted or cancelled ones included: they stay in the record, marked by their status."""
+    return (AllianceMembership.objects.filter(alliance=alliance)
+            .select_related("studio", "studio__unit", "studio__leader").order_by(*LEAD_FIRST))
+
+
+def alliance_projects(alliance):
+    return (JointProject.objects.filter(alliance=alliance)
+            .prefetch_related(Prefetch("participants", queryset=Studio.objects.order_by("name")))
+            .order_by("-year", "title", "pk"))
+
+
+def scoped_studio_ids(user, ids):
+    return scoped(user, Studio.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+
+
+def studio_alliances(studio):
+    """The alliances a studio belongs to, for its page (所属联盟)."""
+    return (AllianceMembership.objects.filter(studio=studio).select_related("alliance", "alliance__lead")
+            .order_by("alliance__name"))
+
+
+def titled_studios():
+    """Studios that may lead or join an alliance (第十七条 with 第八条: a delisted studio no longer holds the title)."""
+    return Studio.objects.filter(status__in=TITLED_STATES).order_by("name")
+
+
+# The public registry and showcase (第十九条) -------------------------------------------------------------------
+# Only titled studios appear; a delisted or cancelled member is left out of every public list.
+
+def _titled_members():
+    return Prefetch("memberships", to_attr="public_members", queryset=AllianceMembership.objects.filter(
+        studio__status__in=TITLED_STATES).select_related("studio", "studio__unit").order_by(*LEAD_FIRST))
+
+
+def public_alliances():
+    """Alliances with at least one titled member."""
+    return (Alliance.objects.filter(pk__in=AllianceMembership.objects.filter(studio__status__in=TITLED_STATES)
+                                    .values("alliance"))
+            .select_related("lead").prefetch_related(_titled_members())
+            .annotate(project_count=Count("projects")).order_by("name", "pk"))
+
+
+def public_alliance_choices():
+    """(pk, name) of the public alliances, for the registry's filter."""
+    return (Alliance.objects.filter(memberships__studio__status__in=TITLED_STATES).distinct()
+            .order_by("name").values_list("pk", "name"))
+
+
+def public_alliance_detail(pk):
+    return get_object_or_404(public_alliances(), pk=pk)
+
+
+def public_alliance_projects(alliance):
+    return (JointProject.objects.filter(alliance=alliance)
+            .prefetch_related(Prefetch("participants", to_attr="public_participants",
+                                       queryset=Studio.objects.filter(status__in=TITLED_STATES).order_by("name")))
+            .order_by("-year", "title", "pk"))
+
+
+def _published_results():
+    return Prefetch("results", to_attr="published_results",
+                    queryset=StudioResult.objects.filter(published=True).order_by("-year", "pk"))
+
+
+def registry_studios():
+    """The registry's studios with their alliances and published results, in a fixed number of queries."""
+    return (Studio.objects.filter(status__in=TITLED_STATES)
+            .select_related("unit", "unit__recommending_union", "leader")
+            .prefetch_related(Prefetch("alliances", queryset=Alliance.objects.order_by("name")), _published_results())
+            .order_by("-named_year", "name", "pk"))
+
+
+def registry_studio(pk):
+    return get_object_or_404(registry_studios(), pk=pk)

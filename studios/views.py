@@ -51,6 +51,7 @@ def studio_detail(request, pk):
         "can_delist": is_municipal_staff(request.user) and studio.holds_title,
         "results": studio.results.all(),
         "trainings": studio.trainings.all(),
+        "alliances": selectors.studio_alliances(studio),
         "record_forms": ({"member": MemberForm(prefix="member"), "result": ResultForm(prefix="result"),
                           "training": TrainingForm(prefix="training")}
                          if is_unit_staff_of(request.user, studio) and studio.holds_title else None),

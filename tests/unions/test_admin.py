@@ -285,7 +285,8 @@ def test_admin_deletes_an_empty_county(staff, root):
     "reviews_deliberation", "reviews_objection", "reviews_sitevisit", "core_transitionlog", "core_notification",
     "core_calendarday", "rules_ruleset", "documents_officialdocument", "studios_changerequest", "studios_delisting",
     "studios_formername", "assessments_annualreport", "assessments_annualassessment",
-    "studios_studioresult", "studios_trainingrecord",
+    "studios_studioresult", "studios_trainingrecord", "assessments_assessmentcycle", "assessments_cycleevaluation",
+    "assessments_cyclereview", "assessments_rectification", "assessments_recommendation",
 ])
 def test_workflow_admin_lists_answer_and_records_cannot_be_added_there(staff, name):
     assert staff.get(reverse(f"admin:{name}_changelist")).status_code == 200
@@ -298,7 +299,8 @@ def test_every_project_model_is_in_the_admin():
     from django.contrib import admin as django_admin
 
     internal = {"ApplicationUserObjectPermission", "ApplicationGroupObjectPermission", "ScoringCriterion",
-                "ApplicationMember", "ApplicationResult", "ApplicationAttachment", "ScoreItem"}  # shown as inlines
+                "ApplicationMember", "ApplicationResult", "ApplicationAttachment", "ScoreItem",
+                "CycleEvaluationUserObjectPermission", "CycleEvaluationGroupObjectPermission"}  # shown as inlines
     from pathlib import Path
 
     from django.conf import settings

@@ -16,9 +16,15 @@ from reviews.models import (
 )
 from reviews.services import round_advance, round_create
 from rules.models import RuleSet, ScoringCriterion
-from assessments.models import AnnualAssessment, AnnualReport
+from assessments.models import (
+    AnnualAssessment, AnnualReport, AssessmentCycle, CycleEvaluation, CycleEvaluationGroupObjectPermission,
+    CycleEvaluationUserObjectPermission, CycleReview, Recommendation, Rectification,
+)
 from documents.models import OfficialDocument
-from studios.models import ChangeRequest, Delisting, FormerName, Leader, Member, Studio, StudioResult, TrainingRecord
+from studios.models import (
+    Alliance, AllianceMembership, ChangeRequest, Delisting, FormerName, JointProject, Leader, Member, Studio,
+    StudioResult, TrainingRecord,
+)
 from tests import factories
 from unions.models import Role, Union, User
 from unions.scoping import scoped
@@ -74,14 +80,18 @@ SCOPED_MODELS = [Union, User, Studio, Leader, Member, TransitionLog, Notificatio
                  Application, ApplicationMember, ApplicationResult, ApplicationAttachment]
 
 
-UNOWNED_MODELS = [RuleSet, ScoringCriterion, NamingRound, CalendarDay]  # the same for every union
+UNOWNED_MODELS = [RuleSet, ScoringCriterion, NamingRound, CalendarDay, AssessmentCycle]  # the same for every union
 # Later-stage workflow rows, absent from this fixture: their lookups must resolve; who sees
 # them is proven in tests/reviews (test_panels.py, test_decision_and_naming.py).
 # The same holds for a studio's later life (tests/studios/test_lifecycle_views.py) and documents
 # (tests/documents/test_documents.py) and the yearly assessment (tests/assessments/test_annual.py).
 EXPERT_MODELS = [ExpertPanel, Deliberation, Objection, SiteVisit, Assignment, ScoreItem, ApplicationUserObjectPermission,
                  ApplicationGroupObjectPermission, ChangeRequest, Delisting, FormerName, OfficialDocument,
-                 AnnualReport, AnnualAssessment, StudioResult, TrainingRecord]
+                 AnnualReport, AnnualAssessment, StudioResult, TrainingRecord,
+                 Alliance, AllianceMembership, JointProject,  # alliances: tests/studios/test_alliances.py
+                 # the cycle assessment: tests/assessments/test_cycle_views.py
+                 CycleEvaluation, CycleEvaluationUserObjectPermission, CycleEvaluationGroupObjectPermission,
+                 CycleReview, Rectification, Recommendation]
 
 
 def test_every_project_model_declares_its_scope():

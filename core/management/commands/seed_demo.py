@@ -19,11 +19,13 @@ from django.db.models import Max
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from studios import alliance_services
 from studios import lifecycle_services as lifecycle
 from studios import record_services
 from studios.models import (
-    STUDIO_NAME_SUFFIX, ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, Delisting, DelistReason, HonourKind,
-    Leader, Member, MemberRole, ResultKind, Studio, StudioStatus, TrainingKind, studio_name_for,
+    STUDIO_NAME_SUFFIX, Alliance, ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, Delisting, DelistReason,
+    HonourKind, JointProjectStatus, Leader, Member, MemberRole, ResultKind, Studio, StudioStatus, TrainingKind,
+    studio_name_for,
 )
 from assessments import annual_services
 from assessments.models import AnnualAssessment, AnnualReport
@@ -193,12 +195,13 @@ class Command(BaseCommand):
         if scale < 0:
             raise CommandError("--scale 不能为负数。")
         self.created = dict.fromkeys(
-            ["unions", "accounts", "studios", "members", "rounds", "synthetic", "synthetic_unions"], 0)
+            ["unions", "accounts", "studios", "members", "rounds", "alliances", "synthetic", "synthetic_unions"], 0)
         # All or nothing: a failed run leaves no half-built tree.
         with demo_mail_stays_in_the_inbox(), transaction.atomic():
             unions = self._union_tree()
             self._accounts(unions)
             self._studios(unions)
+            self._alliances()  # before the delisting of 许振华's studio, which was a member
             self._studio_lives()
             if RuleSet.objects.current() is None:  # e.g. a test database flushed after its migrations
                 ruleset_create_default(published=True)
@@ -271,6 +274,53 @@ class Command(BaseCommand):
             )
             self.created["studios"] += 1
             self.created["members"] += len(members)
+
+    def _alliances(self):
+        """第十七条: two alliances across unions, with members joining over time and joint projects."""
+        if Alliance.objects.exists():
+            return
+        city = self._users()["city"]
+        today = timezone.localdate()
+        day = lambda n: today + datetime.timedelta(days=n)  # noqa: E731
+        studio = lambda leader: Studio.objects.get(name=studio_name_for(leader))  # noqa: E731
+        join = lambda alliance, leader, n: alliance_services.alliance_member_add(  # noqa: E731
+            city, alliance, studio=studio(leader), joined_on=day(n))
+        with clock_at(day(-420)):
+            machining = alliance_services.alliance_create(
+                city, name="揭阳市智能制造与精密加工创新工作室联盟", field="精密机械加工、模具与检测", lead=studio("陈伟"),
+                founded_on=day(-420), description="由精密加工、模具、质量检测领域的市级创新工作室组成，"
+                "围绕装备制造企业的共性工艺难题开展联合攻关、技术交流和师带徒结对。")
+            join(machining, "林晓芳", -420)
+        with clock_at(day(-300)):
+            join(machining, "郭建华", -300)
+            join(machining, "许振华", -300)
+        with clock_at(day(-280)):
+            alliance_services.joint_project_add(
+                city, machining, title="数控加工夹具快换标准化", year=day(-280).year,
+                participants=[studio("陈伟"), studio("郭建华"), studio("林晓芳")],
+                description="统一联盟成员企业数控车床、加工中心的夹具接口，缩短换型时间。",
+                status=JointProjectStatus.COMPLETED, outcome="换型时间由 45 分钟缩短到 12 分钟，形成企业标准 1 项。")
+        with clock_at(day(-250)):
+            join(machining, "黄志强", -250)
+        with clock_at(day(-150)):
+            energy = alliance_services.alliance_create(
+                city, name="揭阳市能源与装备运维创新工作室联盟", field="风电、石化和医疗设备运维", lead=studio("詹国栋"),
+                founded_on=day(-150), description="联合海上风电、石化装置和医疗设备的运维工作室，"
+                "共享状态监测和预防性维修经验。")
+            join(energy, "吴海涛", -150)
+        with clock_at(day(-120)):
+            join(energy, "姚文博", -120)
+        with clock_at(day(-100)):
+            alliance_services.joint_project_add(
+                city, machining, title="薄壁零件在线检测与变形控制", year=day(-100).year,
+                participants=[studio("陈伟"), studio("林晓芳"), studio("许振华")],
+                description="共建在线检测工装，研究薄壁件加工变形的补偿方法。")
+        with clock_at(day(-60)):
+            alliance_services.joint_project_add(
+                city, energy, title="大型设备振动监测与预防性维修", year=day(-60).year,
+                participants=[studio("詹国栋"), studio("吴海涛"), studio("姚文博")],
+                description="共用振动监测数据分析方法，编制预防性维修作业指导书。")
+        self.created["alliances"] = 2
 
     def _studio_lives(self):
         """第七条 and 第八条 on the demo studios: a cancellation and a delisting done, two changes waiting."""
@@ -613,7 +663,7 @@ class Command(BaseCommand):
         c = self.created
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪：新建工会 {c['unions']} 个、账号 {c['accounts']} 个、工作室 {c['studios']} 个、"
-            f"工作室成员 {c['members']} 人、命名批次 {c['rounds']} 个。"
+            f"工作室成员 {c['members']} 人、命名批次 {c['rounds']} 个、工作室联盟 {c['alliances']} 个。"
         ))
         if scale:
             total = Studio.objects.filter(name__startswith=SYNTHETIC_LEADER_PREFIX).count()
