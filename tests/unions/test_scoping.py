@@ -1,5 +1,6 @@
 """Scoping (DESIGN.md): a user sees and acts on their own union's subtree only; a foreign object is a 404."""
 import pytest
+from django.utils import timezone
 from django.apps import apps
 from django.urls import reverse
 
@@ -16,6 +17,7 @@ from reviews.models import (
 )
 from reviews.services import round_advance, round_create
 from rules.models import RuleSet, ScoringCriterion
+from assessments.cycle_services import cycle_open
 from assessments.models import (
     AnnualAssessment, AnnualReport, AssessmentCycle, CycleEvaluation, CycleEvaluationGroupObjectPermission,
     CycleEvaluationUserObjectPermission, CycleReview, Recommendation, Rectification,
@@ -53,6 +55,7 @@ def world(db, settings, tmp_path):
         log_transition(member.studio, union=member.studio.unit, transition="t", label="测试", source="a", target="b")
     notify(User.objects.all(), "测试消息")
     CalendarDay.objects.create(date="2027-01-01", kind="holiday", note="元旦")
+    cycle_open(users["city_user"], year=timezone.localdate().year)  # the studios' biennial assessment
     naming_round = round_create(users["city_user"], year=2026)
     naming_round = round_advance(users["city_user"], naming_round, from_phase=naming_round.phase)
     for unit in (unit_a, unit_a2, unit_b):
@@ -69,7 +72,7 @@ def world(db, settings, tmp_path):
 
 def _owner_union(obj):
     return {Union: lambda o: o, User: lambda o: o.union, Studio: lambda o: o.unit,
-            Leader: lambda o: o.unit, Member: lambda o: o.studio.unit,
+            Leader: lambda o: o.unit, Member: lambda o: o.studio.unit, CycleEvaluation: lambda o: o.studio.unit,
             TransitionLog: lambda o: o.union, Notification: lambda o: o.recipient.union,
             Application: lambda o: o.unit, ApplicationMember: lambda o: o.application.unit,
             ApplicationResult: lambda o: o.application.unit,
@@ -77,7 +80,7 @@ def _owner_union(obj):
 
 
 SCOPED_MODELS = [Union, User, Studio, Leader, Member, TransitionLog, Notification,
-                 Application, ApplicationMember, ApplicationResult, ApplicationAttachment]
+                 Application, ApplicationMember, ApplicationResult, ApplicationAttachment, CycleEvaluation]
 
 
 UNOWNED_MODELS = [RuleSet, ScoringCriterion, NamingRound, CalendarDay, AssessmentCycle]  # the same for every union
@@ -90,7 +93,7 @@ EXPERT_MODELS = [ExpertPanel, Deliberation, Objection, SiteVisit, Assignment, Sc
                  AnnualReport, AnnualAssessment, StudioResult, TrainingRecord,
                  Alliance, AllianceMembership, JointProject,  # alliances: tests/studios/test_alliances.py
                  # the cycle assessment: tests/assessments/test_cycle_views.py
-                 CycleEvaluation, CycleEvaluationUserObjectPermission, CycleEvaluationGroupObjectPermission,
+                 CycleEvaluationUserObjectPermission, CycleEvaluationGroupObjectPermission,
                  CycleReview, Rectification, Recommendation]
 
 
