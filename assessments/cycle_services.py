@@ -513,7 +513,7 @@ def _apply_grade(actor, evaluation, source, deadline):
     log_transition(studio, union=studio.unit, transition="cycle_grade",
                    label=_("%(y)d 年度周期考核：%(g)s") % {"y": evaluation.cycle.year, "g": grade.label},
                    source=studio_source, target=studio.status, actor=actor,
-                   comment="；".join(t for t in (consequence, evaluation.decision_note) if t))
+                   comment="".join(t for t in (consequence, evaluation.decision_note) if t))
     url = (reverse("assessments:rectification_detail", args=[rectification.pk]) if grade == CycleGrade.FAIL
            else evaluation_url(evaluation))
     notify([*unit_staff(studio), *recommending_staff(studio)],

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core.history import hide_reviewers, timeline
 from core.lists import paginate, render_paged
 from reviews.errors import StaleAction
-from reviews.views.common import add_form_errors, report_errors
+from reviews.views.common import add_form_errors, report_errors, submit_form
 from rules.models import RuleSet
 from unions.models import Role
 from unions.permissions import is_municipal_staff, is_recommending_staff_of, is_unit_staff_of
@@ -240,18 +240,8 @@ def _evaluation_post(request, evaluation, forms, my_review):
     }
     if action in calls and calls[action][0] in forms:
         key, call, message = calls[action]
-        form = forms[key]
-        if not form.is_valid():
+        if not (forms[key].is_valid() and submit_form(request, forms[key], call, message)):
             return None
-        try:
-            call(form.cleaned_data)
-        except StaleAction as error:
-            messages.warning(request, str(error))
-        except ValidationError as error:
-            add_form_errors(form, error)
-            return None
-        else:
-            messages.success(request, message)
     elif action == "return" and evaluation.status == EvaluationStatus.SELF_SUBMITTED:
         _run(request, lambda: cycles.self_evaluation_return(user, evaluation, comment=request.POST.get("comment", "")),
              _("已退回单位工会补充。"))

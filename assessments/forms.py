@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import IsoDateInput
 from reviews.models import ExpertPanel
 from studios.models import StudioResult
 from unions.models import User
@@ -33,17 +34,13 @@ class AnnualAssessmentForm(forms.Form):
         self.order_fields([f for f, _label in DIMENSIONS] + ["comment"])
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class CycleOpenForm(forms.Form):
     """第十条: the year and the steps' deadlines (defaults from the rule set's phase lengths)."""
 
     year = forms.IntegerField(label=_("考核年度"), min_value=2022, max_value=2100)
-    self_deadline = forms.DateField(label=_("工作室自评截止日"), widget=DateInput)
-    evaluation_deadline = forms.DateField(label=_("推荐单位评价和初审推荐截止日"), widget=DateInput)
-    expert_deadline = forms.DateField(label=_("专家评审截止日"), widget=DateInput)
+    self_deadline = forms.DateField(label=_("工作室自评截止日"), widget=IsoDateInput())
+    evaluation_deadline = forms.DateField(label=_("推荐单位评价和初审推荐截止日"), widget=IsoDateInput())
+    expert_deadline = forms.DateField(label=_("专家评审截止日"), widget=IsoDateInput())
     notes = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -95,7 +92,7 @@ class CycleReviewForm(forms.Form):
 class DecisionForm(forms.Form):
     """集体研究: the meeting, then a grade (and a note where needed) for each studio."""
 
-    meeting_date = forms.DateField(label=_("集体研究日期"), widget=DateInput)
+    meeting_date = forms.DateField(label=_("集体研究日期"), widget=IsoDateInput())
     minutes_ref = forms.CharField(label=_("会议纪要编号"), max_length=100)
 
     def __init__(self, *args, rows, **kwargs):
@@ -129,13 +126,13 @@ class RecheckForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    deadline = forms.DateField(label=_("新的整改期限"), widget=DateInput)
+    deadline = forms.DateField(label=_("新的整改期限"), widget=IsoDateInput())
     comment = forms.CharField(label=_("不予摘牌的理由"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ConfirmDelistingForm(forms.Form):
     decision_number = forms.CharField(label=_("摘牌决定文号"), max_length=50, help_text=_("如 揭工总〔2026〕12号"))
-    decided_on = forms.DateField(label=_("决定日期"), widget=DateInput)
+    decided_on = forms.DateField(label=_("决定日期"), widget=IsoDateInput())
     facts = forms.CharField(label=_("事实和依据"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.FileField(label=_("证明材料"), required=False)
 

@@ -19,7 +19,7 @@ from unions.permissions import is_municipal_staff
 from . import recommendation_services as services
 from . import selectors
 from .forms import RecommendationForm
-from .models import Honour, Recommendation, RecommendationStatus
+from .models import Honour, RecommendationStatus
 
 
 @login_required

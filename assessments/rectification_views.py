@@ -1,8 +1,7 @@
 """第十一条's rectifications: the list, and one rectification with the report, the re-check and, when
 delisting is proposed, its confirmation or a new deadline."""
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,8 +11,7 @@ from django.utils.translation import gettext as _
 from core.downloads import download
 from core.history import timeline
 from core.lists import paginate, render_paged
-from reviews.errors import StaleAction
-from reviews.views.common import add_form_errors
+from reviews.views.common import submit_form
 from unions.models import Role
 from unions.permissions import is_municipal_staff, is_unit_staff_of
 
@@ -91,18 +89,8 @@ def _post(request, rectification, forms):
                "delist": _("已摘牌（第八条(四)），工作室不再列入名录。"), "extend": _("已给予新的整改期限。")}
     if action not in calls or action not in forms:
         raise PermissionDenied
-    form = forms[action]
-    if not form.is_valid():
+    if not (forms[action].is_valid() and submit_form(request, forms[action], calls[action], success[action])):
         return None
-    try:
-        calls[action](form.cleaned_data)
-    except StaleAction as error:
-        messages.warning(request, str(error))
-    except ValidationError as error:
-        add_form_errors(form, error)
-        return None
-    else:
-        messages.success(request, success[action])
     return redirect("assessments:rectification_detail", rectification.pk)
 
 

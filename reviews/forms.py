@@ -3,13 +3,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.numbers import plain
+from core.widgets import IsoDateInput
 
 from .models import (
     Application, ApplicationStatus, AttachmentKind, NamingRound, ObjectionChannel, ObjectorKind, ResultKind,
     ResultLevel, RoundPhase, SystemKind,
 )
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RoundCreateForm(forms.ModelForm):
@@ -17,7 +16,7 @@ class RoundCreateForm(forms.ModelForm):
         model = NamingRound
         fields = ["year", "application_deadline", "preliminary_deadline", "audit_deadline", "expert_deadline",
                   "decision_deadline", "notes"]
-        widgets = {f: DATE for f in fields if f.endswith("_deadline")} | {"notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {f: IsoDateInput() for f in fields if f.endswith("_deadline")} | {"notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"year": _("每年一批（第六条）。各阶段截止日按规则参数预填，可调整。")}
 
     def __init__(self, *args, deadlines=None, **kwargs):
@@ -32,7 +31,7 @@ class RoundDeadlinesForm(forms.ModelForm):
         model = NamingRound
         fields = ["application_deadline", "preliminary_deadline", "audit_deadline", "expert_deadline",
                   "decision_deadline"]
-        widgets = {f: DATE for f in fields}
+        widgets = {f: IsoDateInput() for f in fields}
 
 
 class RoundAdvanceForm(forms.Form):
@@ -56,7 +55,7 @@ class ApplicationForm(forms.ModelForm):
                   "has_plaque", "annual_plan", "systems", "systems_posted", "training", "funding", "demonstration",
                   "lower_naming", "lower_naming_date", "lower_naming_body", "not_rnd_declaration"]
         widgets = {
-            "founded_on": DATE, "lower_naming_date": DATE,
+            "founded_on": IsoDateInput(), "lower_naming_date": IsoDateInput(),
             **{f: forms.Textarea(attrs={"rows": 3}) for f in
                ["organisation", "equipment", "annual_plan", "training", "funding", "demonstration"]},
         }
@@ -159,7 +158,7 @@ class RecuseForm(forms.Form):
 
 
 class DeliberationForm(forms.Form):
-    meeting_date = forms.DateField(label=_("会议日期"), widget=DATE)
+    meeting_date = forms.DateField(label=_("会议日期"), widget=IsoDateInput())
     minutes_ref = forms.CharField(label=_("会议纪要编号"), max_length=100)
     shortlisted = forms.ModelMultipleChoiceField(label=_("拟命名名单"), queryset=None,
                                                  widget=forms.CheckboxSelectMultiple, required=False)
@@ -201,10 +200,10 @@ class ObjectionHandleForm(forms.Form):
 class NamingForm(forms.Form):
     decision_number = forms.CharField(label=_("命名决定文号"), max_length=50,
                                       widget=forms.TextInput(attrs={"placeholder": "揭工总〔2026〕12号"}))
-    decision_date = forms.DateField(label=_("成文日期"), widget=DATE)
+    decision_date = forms.DateField(label=_("成文日期"), widget=IsoDateInput())
 
 
 class SiteVisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("考察日期"), widget=DATE)
+    visited_on = forms.DateField(label=_("考察日期"), widget=IsoDateInput())
     visitors = forms.CharField(label=_("考察人员"), max_length=200)
     findings = forms.CharField(label=_("考察情况"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))

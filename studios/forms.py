@@ -3,6 +3,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import IsoDateInput
+
 from .models import (
     ChangeKind, ChangeReason, ChangeStatus, DelistReason, Gender, HonourKind, JointProjectStatus, Member, Studio,
     StudioResult, TrainingRecord,
@@ -36,7 +38,7 @@ class DelistForm(forms.Form):
     decision_number = forms.CharField(label=_("决定文号"), max_length=50,
                                       widget=forms.TextInput(attrs={"placeholder": "揭工总〔2026〕12号"}))
     decided_on = forms.DateField(label=_("决定日期"), initial=timezone.localdate,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=IsoDateInput())
     evidence = forms.FileField(label=_("证明材料"), required=False)
 
 
@@ -50,18 +52,17 @@ class TrainingForm(forms.ModelForm):
     class Meta:
         model = TrainingRecord
         fields = ["held_on", "kind", "title", "participants"]
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"held_on": IsoDateInput()}
 
 
 class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = ["name", "role", "job_title", "joined_on"]
-        widgets = {"joined_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"joined_on": IsoDateInput()}
 
 
 # A type="date" input only accepts ISO dates, whatever the language of the page.
-ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AllianceForm(forms.Form):
@@ -73,7 +74,7 @@ class AllianceForm(forms.Form):
     lead = forms.ModelChoiceField(label=_("领衔工作室"), queryset=Studio.objects.none(),
                                   help_text=_("须为持有市级称号的创新工作室；编辑时只能从联盟成员中选择。"))
     founded_on = forms.DateField(label=_("成立日期"), initial=timezone.localdate,
-                                 widget=ISO_DATE)
+                                 widget=IsoDateInput())
     description = forms.CharField(label=_("联盟简介和目标"), required=False, max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -86,7 +87,7 @@ class AllianceMemberForm(forms.Form):
     studio = forms.ModelChoiceField(label=_("工作室"), queryset=Studio.objects.none(),
                                     help_text=_("只列出持有市级称号且尚未加入本联盟的工作室（第十七条）。"))
     joined_on = forms.DateField(label=_("加入日期"), initial=timezone.localdate,
-                                widget=ISO_DATE)
+                                widget=IsoDateInput())
 
     def __init__(self, *args, studios, **kwargs):
         super().__init__(*args, **kwargs)

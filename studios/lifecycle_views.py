@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from core.downloads import download
 from core.lists import paginate
 from reviews.errors import StaleAction
-from reviews.views.common import add_form_errors, report_errors
+from reviews.views.common import report_errors, submit_form
 from unions.permissions import is_municipal_staff, is_unit_staff_of
 
 from . import lifecycle_services as life
@@ -37,16 +37,9 @@ def change_new(request, pk):
 
 def _submit(request, form, studio, service, success):
     """Runs the form's service; back to the studio when it is done or stale, None to show the form's errors."""
-    try:
-        service(request.user, studio, **form.cleaned_data)
-    except StaleAction as error:
-        messages.warning(request, str(error))
-    except ValidationError as error:
-        add_form_errors(form, error)
-        return None
-    else:
-        messages.success(request, success)
-    return redirect("studios:detail", studio.pk)
+    if submit_form(request, form, lambda data: service(request.user, studio, **data), success):
+        return redirect("studios:detail", studio.pk)
+    return None
 
 
 def _decide(user, change, data, action):

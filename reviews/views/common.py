@@ -1,8 +1,9 @@
 """Helpers shared by the naming workflow's views."""
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from .. import selectors
+from ..errors import StaleAction
 from ..permissions import can_manage_rounds
 
 
@@ -10,6 +11,21 @@ def add_form_errors(form, error):
     """A service's ValidationError shown on the form: on its field when there is one, else above the form."""
     for field, errors in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
         form.add_error(field if field in form.fields else None, errors)
+
+
+def submit_form(request, form, call, success):
+    """Runs a service with a valid form's data. True when it is done, or stale (a warning says so and the page
+    reloads); False when the service refused the data, its reasons now shown on the form."""
+    try:
+        call(form.cleaned_data)
+    except StaleAction as error:
+        messages.warning(request, str(error))
+    except ValidationError as error:
+        add_form_errors(form, error)
+        return False
+    else:
+        messages.success(request, success)
+    return True
 
 
 def report_errors(request, error):

@@ -74,3 +74,11 @@ def reviewed_cycle(area, marks):
     scored(area, cycle, marks)
     return cycles.cycle_start_decision(area["city"], AssessmentCycle.objects.get(pk=cycle.pk),
                                        from_phase="expert_review")
+
+
+def decided_cycle(area, marks, grades):
+    """A concluded cycle: scored as `marks` says, then graded by the collective decision (studio → grade, note)."""
+    cycle = reviewed_cycle(area, marks)
+    cycles.cycle_decide(area["city"], cycle, from_phase="decision", meeting_date=timezone.localdate(),
+                        minutes_ref="纪要", grades={evaluation_of(cycle, s).pk: given for s, given in grades.items()})
+    return cycle

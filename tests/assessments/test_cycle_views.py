@@ -1,7 +1,6 @@
 """The pages of 第十条, 第十一条 and 第十四条: who sees what, the forms, refusals, and constant queries."""
 import datetime
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +12,7 @@ from assessments.models import (
 from studios.models import Studio, StudioStatus
 from tests import factories
 
-from .conftest import SELF, YEAR, evaluation_of, reviewed_cycle
+from .conftest import SELF, YEAR, decided_cycle, evaluation_of, reviewed_cycle
 
 TODAY = timezone.localdate()
 
@@ -133,12 +132,9 @@ def test_the_decision_page_grades_every_studio(city_area, login):
 
 def test_the_rectification_pages_take_the_report_and_the_recheck(city_area, login):
     excellent, passing, failing = city_area["studios"]
-    cycle = reviewed_cycle(city_area, {excellent: 95, passing: 80, failing: 50})
-    cycles.cycle_decide(city_area["city"], cycle, from_phase="decision", meeting_date=TODAY, minutes_ref="纪要",
-                        grades={evaluation_of(cycle, s).pk: g for s, g in (
-                            (excellent, {"grade": "excellent"}), (passing, {"grade": "pass"}),
-                            (failing, {"grade": "fail", "note": "制度未落实。"}),
-                            (city_area["other_studio"], {"grade": "fail", "note": "未参加。"}))})
+    decided_cycle(city_area, {excellent: 95, passing: 80, failing: 50}, {
+        excellent: {"grade": "excellent"}, passing: {"grade": "pass"}, failing: {"grade": "fail", "note": "制度未落实。"},
+        city_area["other_studio"]: {"grade": "fail", "note": "未参加。"}})
     rectification = Rectification.objects.get(studio=failing)
     url = reverse("assessments:rectification_detail", args=[rectification.pk])
     assert login(city_area["other_unit"]).get(url).status_code == 404
@@ -160,12 +156,9 @@ def test_the_rectification_pages_take_the_report_and_the_recheck(city_area, logi
 
 def test_the_recommendation_pages(city_area, login):
     excellent, passing, failing = city_area["studios"]
-    cycle = reviewed_cycle(city_area, {excellent: 95, passing: 80, failing: 70})
-    cycles.cycle_decide(city_area["city"], cycle, from_phase="decision", meeting_date=TODAY, minutes_ref="纪要",
-                        grades={evaluation_of(cycle, s).pk: g for s, g in (
-                            (excellent, {"grade": "excellent"}), (passing, {"grade": "pass"}),
-                            (failing, {"grade": "pass"}),
-                            (city_area["other_studio"], {"grade": "fail", "note": "未参加。"}))})
+    cycle = decided_cycle(city_area, {excellent: 95, passing: 80, failing: 70}, {
+        excellent: {"grade": "excellent"}, passing: {"grade": "pass"}, failing: {"grade": "pass"},
+        city_area["other_studio"]: {"grade": "fail", "note": "未参加。"}})
     client = login(city_area["city"])
     listing = client.get(reverse("assessments:recommendation_list"))
     assert [c.studio for c in listing.context["candidates"]] == [excellent]

@@ -3,15 +3,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from assessments import cycle_services as cycles
 from assessments import recommendation_services as recs
-from assessments.models import CycleEvaluation, Recommendation, RecommendationStatus
+from assessments.models import Recommendation, RecommendationStatus
 from core.models import Notification
 from reviews.errors import StaleAction
 from studios.models import MemberRole, StudioResult
 from tests import factories
 
-from .conftest import YEAR, evaluation_of, reviewed_cycle
+from .conftest import YEAR, decided_cycle, evaluation_of
 
 TODAY = timezone.localdate()
 
@@ -19,12 +18,9 @@ TODAY = timezone.localdate()
 @pytest.fixture
 def graded(city_area):
     excellent, passing, failing = city_area["studios"]
-    cycle = reviewed_cycle(city_area, {excellent: 95, passing: 80, failing: 70})
-    cycles.cycle_decide(city_area["city"], cycle, from_phase="decision", meeting_date=TODAY, minutes_ref="纪要", grades={
-        evaluation_of(cycle, excellent).pk: {"grade": "excellent"},
-        evaluation_of(cycle, passing).pk: {"grade": "pass"},
-        evaluation_of(cycle, failing).pk: {"grade": "pass"},
-        evaluation_of(cycle, city_area["other_studio"]).pk: {"grade": "fail", "note": "未参加。"}})
+    cycle = decided_cycle(city_area, {excellent: 95, passing: 80, failing: 70}, {
+        excellent: {"grade": "excellent"}, passing: {"grade": "pass"}, failing: {"grade": "pass"},
+        city_area["other_studio"]: {"grade": "fail", "note": "未参加。"}})
     factories.MemberFactory(studio=excellent, name="黄志明", role=MemberRole.CORE)
     factories.MemberFactory(studio=excellent, name="林小燕", role=MemberRole.MEMBER)
     result = StudioResult.objects.create(studio=excellent, year=YEAR, kind="patent", title="一种数控夹具",

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from assessments import cycle_services as cycles
 from assessments import rectification_services as rect
 from assessments.models import Rectification, RectificationStatus
 from assessments.tasks import rectification_deadlines
@@ -15,7 +14,7 @@ from core.models import Notification, TransitionLog
 from reviews.errors import StaleAction
 from studios.models import Delisting, Studio, StudioStatus
 
-from .conftest import evaluation_of, reviewed_cycle
+from .conftest import decided_cycle
 
 TODAY = timezone.localdate()
 
@@ -23,12 +22,9 @@ TODAY = timezone.localdate()
 @pytest.fixture
 def rectification(city_area):
     excellent, passing, failing = city_area["studios"]
-    cycle = reviewed_cycle(city_area, {excellent: 95, passing: 80, failing: 50})
-    cycles.cycle_decide(city_area["city"], cycle, from_phase="decision", meeting_date=TODAY, minutes_ref="纪要", grades={
-        evaluation_of(cycle, excellent).pk: {"grade": "excellent"},
-        evaluation_of(cycle, passing).pk: {"grade": "pass"},
-        evaluation_of(cycle, failing).pk: {"grade": "fail", "note": "制度未落实。"},
-        evaluation_of(cycle, city_area["other_studio"]).pk: {"grade": "fail", "note": "未参加。"}})
+    decided_cycle(city_area, {excellent: 95, passing: 80, failing: 50}, {
+        excellent: {"grade": "excellent"}, passing: {"grade": "pass"},
+        failing: {"grade": "fail", "note": "制度未落实。"}, city_area["other_studio"]: {"grade": "fail", "note": "未参加。"}})
     return Rectification.objects.get(studio=failing)
 
 

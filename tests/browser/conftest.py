@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Root on a closed network: no sandbox, and no background calls home.
@@ -43,3 +45,25 @@ def screenshot():
     def _shot(page, name):
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     return _shot
+
+
+@pytest.fixture
+def as_user(browser, live_server):
+    contexts = []
+
+    def _as(username):
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.on("dialog", lambda dialog: dialog.accept())  # the confirmations before irreversible steps
+        page.goto("/accounts/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url("**/")
+        return page
+
+    yield _as
+    for context in contexts:
+        context.close()

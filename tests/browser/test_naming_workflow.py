@@ -10,7 +10,6 @@ from studios.models import Studio
 from rules.models import RuleSet
 from rules.services import ruleset_copy, ruleset_publish
 from tests import factories
-from tests.factories import PASSWORD
 from unions.models import Role, UnionKind
 from unions.services import union_create
 
@@ -34,28 +33,6 @@ def people(published_rules):
         "expert1": factories.user_with_role(Role.EXPERT, education, username="expert1", full_name="林教授"),
         "expert2": factories.user_with_role(Role.EXPERT, root, username="expert2", full_name="周工"),
     }
-
-
-@pytest.fixture
-def as_user(browser, live_server):
-    contexts = []
-
-    def _as(username):
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.on("dialog", lambda dialog: dialog.accept())  # the confirmations before irreversible steps
-        page.goto("/accounts/login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url("**/")
-        return page
-
-    yield _as
-    for context in contexts:
-        context.close()
 
 
 def _round_page(page):
