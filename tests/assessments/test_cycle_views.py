@@ -210,3 +210,30 @@ def test_the_cycle_and_rectification_lists_keep_a_constant_number_of_queries(cit
     add_rectified_studios(6)
     after = [_queries(client, url, django_assert_max_num_queries) for url in urls]
     assert after == before
+
+
+def test_each_role_sees_what_waits_for_it_in_the_cycle_on_the_dashboard(city_area, login):
+    def cards(user):
+        response = login(user).get(reverse("dashboard"))
+        return {str(c.label): c.value for c in response.context["cards"]}
+
+    cycle = cycles.cycle_open(city_area["city"], year=YEAR)
+    cycles.self_evaluation_save(city_area["unit"], evaluation_of(cycle, city_area["studios"][0]), submit=True, **SELF)
+    assert cards(city_area["unit"])["待提交自评"] == 2
+    assert cards(city_area["county"])["待评价"] == 1
+    assert cards(city_area["other_county"])["待评价"] == 0
+    assert f"{YEAR} 年度周期考核：自评、评价和初审推荐" in cards(city_area["city"])
+
+
+def test_the_dashboard_shows_rectifications_waiting(city_area, login):
+    excellent, passing, failing = city_area["studios"]
+    decided_cycle(city_area, {excellent: 95, passing: 80, failing: 50}, {
+        excellent: {"grade": "excellent"}, passing: {"grade": "pass"}, failing: {"grade": "fail", "note": "整改。"},
+        city_area["other_studio"]: {"grade": "fail", "note": "未参加。"}})
+    from assessments import rectification_services as rect
+
+    unit_cards = {str(c.label): c.value for c in login(city_area["unit"]).get(reverse("dashboard")).context["cards"]}
+    assert unit_cards["待报告整改情况"] == 1
+    rect.rectification_report(city_area["unit"], Rectification.objects.get(studio=failing), report="已整改。")
+    city_cards = {str(c.label): c.value for c in login(city_area["city"]).get(reverse("dashboard")).context["cards"]}
+    assert city_cards["待复查整改"] == 1
