@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django.core.management.base import CommandError
 
-from core.management.commands.seed_demo import COUNTIES, DEMO_PASSWORD, DIRECT, UNITS
+from core.management.commands.seed_demo import ACCOUNTS, COUNTIES, DEMO_PASSWORD, DIRECT, UNITS
 from studios.models import Leader, Member, Studio, StudioStatus, studio_name_for
 from unions.models import RECOMMENDING_KINDS, Role, Union, UnionKind, User
 from unions.services import union_create
@@ -44,11 +44,14 @@ def test_seeding_twice_creates_nothing_twice():
     first_output = seed()
     first = row_counts()
     assert first["unions.Union"] == 1 + len(COUNTIES) + len(DIRECT) + 1 + sum(map(len, UNITS.values()))
-    assert first["unions.User"] == 9 and first["studios.Studio"] >= 8 and first["studios.Member"] >= 24
-    assert DEMO_PASSWORD in first_output and "新建工会 26 个" in first_output
+    assert first["unions.User"] == len(ACCOUNTS) == 15
+    assert first["studios.Studio"] >= 8 and first["studios.Member"] >= 24
+    assert DEMO_PASSWORD in first_output and "新建工会 30 个" in first_output
+    assert "周期考核 2 次、限期整改 6 项、推荐评先 5 项" in first_output
     second_output = seed()
     assert row_counts() == first
     assert "新建工会 0 个、账号 0 个、工作室 0 个" in second_output
+    assert "周期考核 0 次、限期整改 0 项、推荐评先 0 项" in second_output
 
 
 @pytest.mark.parametrize("username, role, union", [
@@ -89,7 +92,7 @@ def test_the_tree_is_jieyangs_and_units_are_recommended_by_their_parent():
     assert Union.objects.get(kind=UnionKind.COMMITTEE).name == "揭阳市总工会女职工委员会"
     assert all(Union.objects.get_parent(u) == root for u in Union.objects.filter(depth=2))
     units = Union.objects.filter(kind=UnionKind.UNIT)
-    assert 8 <= units.count() <= 12
+    assert 8 <= units.count() <= 16
     assert units.filter(recommending_union__kind=UnionKind.DIRECT).exists()
     assert units.values("recommending_union").distinct().count() >= 4  # spread over several counties
     unit_user = User.objects.get(username="unit")
@@ -103,13 +106,13 @@ def test_the_tree_is_jieyangs_and_units_are_recommended_by_their_parent():
 def test_demo_studios_follow_the_rules_and_show_every_state():
     seed(verbosity=0)
     studios = Studio.objects.exclude(pk__in=SYNTHETIC_STUDIOS).select_related("leader", "unit")
-    assert 8 <= studios.count() <= 16  # ten named before, five by last year's demo round
+    assert 16 <= studios.count() <= 24  # nine of the first batch, ten named later, five by last year's round
     assert set(studios.values_list("status", flat=True)) == set(StudioStatus.values)
     assert studios.filter(unit=User.objects.get(username="unit").union).count() >= 2
     for studio in studios:
         assert studio.name == studio_name_for(studio.leader.name)  # 第六条
         assert studio.unit.kind == UnionKind.UNIT and studio.leader.unit == studio.unit
-        assert 2023 <= studio.named_year < timezone.localdate().year
+        assert timezone.localdate().year - 4 <= studio.named_year < timezone.localdate().year
         assert re.fullmatch(rf"揭工总〔{studio.named_year}〕\d+号", studio.decision_number)
         assert studio.leader.honour and studio.leader.honour_year < studio.named_year
         assert 3 <= studio.members.count() <= 6
@@ -119,7 +122,9 @@ def test_demo_studios_follow_the_rules_and_show_every_state():
 
     cancelled = studios.get(status=StudioStatus.CANCELLED)
     assert cancelled.ended_on and cancelled.changes.get().status == "approved"
-    assert Delisting.objects.get().studio.status == StudioStatus.DELISTED
+    # one on the unit's request (第八条(五)), one after a failed rectification (第八条(四), see the cycle tests)
+    assert sorted(Delisting.objects.values_list("reason", flat=True)) == ["4", "5"]
+    assert set(Delisting.objects.values_list("studio__status", flat=True)) == {StudioStatus.DELISTED}
     assert sorted(ChangeRequest.objects.values_list("status", flat=True)) == ["approved", "recommended", "submitted"]
     # 第九条: last year assessed and reported up by 榕城, this year a report submitted, a draft and an assessment
     from assessments.models import AnnualAssessment, AnnualReport
@@ -248,3 +253,146 @@ def test_demo_history_carries_the_dates_the_steps_would_have_had():
     current = NamingRound.objects.get(year=today.year)
     assert max(log.at for log in TransitionLog.objects.filter(union__isnull=False)) < timezone.now()
     assert timezone.localtime(TransitionLog.objects.for_object(current).first().at).date() == today - datetime.timedelta(days=80)
+
+
+# 第十条, 第十一条, 第十四条: the cycle assessments, rectifications and recommendations --------------------------
+
+def _cycles():
+    from assessments.models import AssessmentCycle
+
+    year = timezone.localdate().year
+    return AssessmentCycle.objects.get(year=year - 2), AssessmentCycle.objects.get(year=year)
+
+
+def test_demo_has_a_concluded_cycle_with_every_grade_and_a_running_one_in_its_evaluation_phase():
+    from assessments.models import CyclePhase, EvaluationStatus
+
+    seed(verbosity=0)
+    today = timezone.localdate()
+    past, running = _cycles()
+    assert past.phase == CyclePhase.CONCLUDED and past.meeting_date == datetime.date(today.year - 2, 12, 10)
+    assert sorted(past.evaluations.values_list("grade", flat=True)) == ["excellent"] * 2 + ["fail"] * 6 + ["pass"]
+    assert set(past.evaluations.values_list("status", flat=True)) == {EvaluationStatus.GRADED}
+    assert set(past.evaluations.values_list("studio__named_year", flat=True)) == {today.year - 4}
+    # the one whose unit never filed its self-evaluation failed without an expert's mark (第十条)
+    assert past.evaluations.filter(self_submitted_at__isnull=True, score__isnull=True, grade="fail").count() == 1
+    assert past.evaluations.filter(reviews__status="recused").count() == 1
+
+    assert running.phase == CyclePhase.EVALUATION and running.self_deadline > today
+    assert set(running.evaluations.values_list("status", flat=True)) == {
+        EvaluationStatus.SELF_PENDING, EvaluationStatus.SELF_SUBMITTED, EvaluationStatus.EVALUATED,
+        EvaluationStatus.RECOMMENDED}
+    # every studio active and named at least one cycle ago is in it, and no other
+    eligible = Studio.objects.filter(status=StudioStatus.ACTIVE, named_year__lte=today.year - 2)
+    assert set(running.evaluations.values_list("studio", flat=True)) == set(eligible.values_list("pk", flat=True))
+    # 普宁's whole area evaluated and recommended
+    county2 = User.objects.get(username="county2").union
+    assert set(running.evaluations.filter(studio__unit__recommending_union=county2).values_list(
+        "status", flat=True)) == {EvaluationStatus.RECOMMENDED}
+    # the self-evaluation waiting for its recommending union was returned once and resubmitted
+    from core.models import TransitionLog
+
+    waiting = running.evaluations.get(status=EvaluationStatus.SELF_SUBMITTED)
+    assert list(TransitionLog.objects.for_object(waiting.studio).filter(
+        at__gte=running.created_at, transition__startswith="cycle_self").values_list("transition", flat=True)) == [
+        "cycle_self", "cycle_self_return", "cycle_self"]
+
+
+def test_demo_holds_every_rectification_and_recommendation_state():
+    from assessments.models import (
+        CycleGrade, Honour, Recommendation, RecommendationStatus, Rectification, RectificationStatus,
+    )
+
+    seed(verbosity=0)
+    today = timezone.localdate()
+    past, running = _cycles()
+    rectifications = {r.status: r for r in Rectification.objects.select_related("studio", "evaluation")}
+    assert sorted(rectifications) == sorted(RectificationStatus.values)
+    assert all(r.evaluation.cycle == past and r.evaluation.grade == CycleGrade.FAIL for r in rectifications.values())
+    passed = rectifications[RectificationStatus.PASSED]
+    assert passed.studio.status == StudioStatus.ACTIVE and running.evaluations.filter(studio=passed.studio).exists()
+    delisted = rectifications[RectificationStatus.DELISTED].studio
+    assert delisted.status == StudioStatus.DELISTED and delisted.delisting.reason == "4"  # 第八条(四)
+    assert re.fullmatch(rf"揭工总〔{today.year - 1}〕\d+号", delisted.delisting.decision_number)
+    assert rectifications[RectificationStatus.OPEN].deadline > today
+    reported = rectifications[RectificationStatus.REPORTED]
+    assert today - datetime.timedelta(days=7) <= timezone.localtime(reported.reported_at).date() < today
+    assert reported.deadline > today
+    for status in (RectificationStatus.FAILED, RectificationStatus.OVERDUE, RectificationStatus.OPEN,
+                   RectificationStatus.REPORTED):
+        assert rectifications[status].studio.status == StudioStatus.RECTIFYING
+    assert rectifications[RectificationStatus.OVERDUE].deadline < today
+
+    recommendations = {r.status: r for r in Recommendation.objects.select_related("studio", "result", "evaluation")}
+    assert sorted(recommendations) == sorted(RecommendationStatus.values)
+    assert {r.studio for r in recommendations.values()} == {
+        e.studio for e in past.evaluations.filter(grade=CycleGrade.EXCELLENT)}
+    awarded = recommendations[RecommendationStatus.AWARDED]
+    assert awarded.honour == Honour.PROVINCIAL_STUDIO and "粤工总〔" in awarded.outcome_note
+    medal = recommendations[RecommendationStatus.SUBMITTED]
+    assert medal.honour == Honour.MUNICIPAL_MEDAL and medal.studio.members.get(name=medal.nominee).role == "core"
+    not_awarded = recommendations[RecommendationStatus.NOT_AWARDED]
+    assert not_awarded.honour == Honour.PROVINCIAL_INNOVATION and not_awarded.result.studio == not_awarded.studio
+    assert recommendations[RecommendationStatus.PROPOSED].honour == Honour.MUNICIPAL_VANGUARD
+
+
+def test_demo_users_find_their_cycle_and_rectification_work_waiting():
+    from assessments.selectors import waiting_counts
+
+    seed(verbosity=0)
+    users = {u.username: u for u in User.objects.all()}
+    unit = waiting_counts(users["unit"])  # what the dashboard shows
+    assert unit["cycle"].year == timezone.localdate().year
+    assert unit["self_pending"] == 1 and unit["open"] == 1
+    assert waiting_counts(users["county"])["self_submitted"] == 1
+    city = waiting_counts(users["city"])
+    assert city["reported"] == 1 and city["proposed"] == 2
+
+
+def test_every_studio_of_the_running_cycle_has_enough_experts_without_conflict():
+    from reviews.models import ExpertPanel
+    from reviews.panel_services import conflict_of
+
+    seed(verbosity=0)
+    _past, running = _cycles()
+    need = running.rule_set.experts_per_application
+    for panel in ExpertPanel.objects.all():  # whichever panel the demo user picks
+        experts = list(panel.experts.all())
+        for evaluation in running.evaluations.select_related("studio__unit__recommending_union"):
+            assert sum(not conflict_of(e, evaluation) for e in experts) >= need, (panel, evaluation)
+
+
+def test_demo_cycle_history_carries_the_dates_of_its_year():
+    from assessments.models import Rectification
+    from core.models import TransitionLog
+
+    seed(verbosity=0)
+    today = timezone.localdate()
+    past, running = _cycles()
+    local = lambda at: timezone.localtime(at).date()  # noqa: E731
+    days = [local(log.at) for log in TransitionLog.objects.for_object(past)]
+    assert len(days) == 4 and days == sorted(days)  # opened, expert review, decision, concluded
+    assert days[0] == datetime.date(past.year, 9, 2) and days[-1] == past.meeting_date
+    assert local(past.created_at).year == past.year
+    for evaluation in past.evaluations.prefetch_related("reviews"):
+        reviews = evaluation.reviews.all()
+        stamps = [evaluation.self_submitted_at, evaluation.recommended_at,
+                  *(r.assigned_at for r in reviews), *(r.finished_at for r in reviews)]
+        assert {local(at).year for at in stamps if at} <= {past.year}
+        # on the studio's page: the steps of that cycle, from its opening to the grade on the meeting day
+        steps = [local(log.at) for log in TransitionLog.objects.for_object(evaluation.studio).filter(
+            transition__startswith="cycle_", at__lt=running.created_at)]
+        assert steps == sorted(steps) and {d.year for d in steps} == {past.year}
+        assert steps[0] == days[0] and steps[-1] == past.meeting_date
+    for rectification in Rectification.objects.all():
+        assert local(rectification.created_at) == past.meeting_date
+        steps = [local(log.at) for log in TransitionLog.objects.for_object(rectification.studio).filter(
+            transition__startswith="rectification_")]
+        assert steps == sorted(steps) and past.meeting_date < steps[0] < today and steps[-1] < today
+        assert steps[0].year == past.year + 1  # the first deadline fell in the next spring
+    opened = [local(log.at) for log in TransitionLog.objects.for_object(running)]
+    assert opened == [today - datetime.timedelta(days=40)]
+    for evaluation in running.evaluations.all():
+        steps = [local(log.at) for log in TransitionLog.objects.for_object(evaluation.studio).filter(
+            transition__startswith="cycle_", at__gte=running.created_at)]
+        assert steps == sorted(steps) and all(opened[0] <= d < today for d in steps)

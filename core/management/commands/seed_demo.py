@@ -1,4 +1,5 @@
-"""Demo data: the real union tree of 揭阳市, one account per role, studios with leaders and members.
+"""Demo data: the real union tree of 揭阳市, one account per role, studios with leaders and members, and
+their naming rounds, cycle assessments, rectifications and recommendations, each step through its services.
 
 Idempotent: everything is keyed on unique union names, usernames and studio
 names, so a second run creates nothing. `--scale N` makes sure N synthetic
@@ -10,6 +11,7 @@ import datetime
 import itertools
 import logging
 from decimal import Decimal
+from functools import partial
 from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,11 +26,14 @@ from studios import lifecycle_services as lifecycle
 from studios import record_services
 from studios.models import (
     STUDIO_NAME_SUFFIX, Alliance, ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, Delisting, DelistReason,
-    HonourKind, JointProjectStatus, Leader, Member, MemberRole, ResultKind, Studio, StudioStatus, TrainingKind,
+    HonourKind, JointProjectStatus, Leader, Member, MemberRole, ResultKind, Studio, TrainingKind,
     studio_name_for,
 )
-from assessments import annual_services
-from assessments.models import AnnualAssessment, AnnualReport
+from assessments import annual_services, cycle_services, recommendation_services, rectification_services
+from assessments.models import (
+    CYCLE_DIMENSIONS, AnnualAssessment, AnnualReport, AssessmentCycle, CycleGrade, Honour, Recommendation,
+    Rectification,
+)
 from documents import services as document_services
 from documents.models import DocumentKind
 from reviews import application_services, decision_services, panel_services
@@ -57,11 +62,12 @@ COMMITTEE = "揭阳市总工会女职工委员会"
 
 # Fictional unit unions (no real company names), by the union that recommends them (第六条).
 UNITS = {
-    "榕城区总工会": ["揭阳市金叶机械制造有限公司工会", "揭阳市榕畔食品有限公司工会"],
+    "榕城区总工会": ["揭阳市金叶机械制造有限公司工会", "揭阳市榕畔食品有限公司工会", "揭阳市榕江电子科技有限公司工会",
+                "揭阳市仙桥不锈钢制品有限公司工会"],
     "揭东区总工会": ["揭阳市东岭五金制品有限公司工会"],
     "揭西县总工会": ["揭西县云岭茶业有限公司工会"],
-    "惠来县总工会": ["惠来县蓝湾风电运维有限公司工会"],
-    "普宁市总工会": ["普宁市锦程纺织有限公司工会", "普宁市梅岭药业有限公司工会"],
+    "惠来县总工会": ["惠来县蓝湾风电运维有限公司工会", "惠来县海港船舶修造有限公司工会"],
+    "普宁市总工会": ["普宁市锦程纺织有限公司工会", "普宁市梅岭药业有限公司工会", "普宁市华溪电器有限公司工会"],
     "大南海石化工业区总工会": ["揭阳市海晟石化设备检修有限公司工会"],
     "揭阳市卫生健康系统工会": ["揭阳市康宁医疗器械维修中心工会"],
 }
@@ -77,31 +83,64 @@ ACCOUNTS = [
     ("expert", "周建国", Role.EXPERT, ROOT, "正高级工程师"),
     ("expert2", "林国栋", Role.EXPERT, "揭阳市教育工会", "教授"),
     ("expert3", "吴海燕", Role.EXPERT, "揭东区总工会", "高级技师"),
+    # 揭东's studios must avoid expert3: a fourth expert gives every studio the rule set's 3 without conflict.
+    ("expert4", "陈思远", Role.EXPERT, ROOT, "高级工程师"),
     ("admin", "刘洋", Role.ADMIN, ROOT, "系统管理员"),
+    # The unit unions of the first batch file its self-evaluations, results and rectification reports.
+    ("unit3", "蔡秀珍", Role.UNIT_STAFF, "揭阳市榕畔食品有限公司工会", "工会主席"),
+    ("unit4", "谢丽娜", Role.UNIT_STAFF, "揭阳市榕江电子科技有限公司工会", "工会干事"),
+    ("unit5", "洪佩玲", Role.UNIT_STAFF, "揭阳市仙桥不锈钢制品有限公司工会", "工会主席"),
+    ("unit6", "庄雅琴", Role.UNIT_STAFF, "普宁市梅岭药业有限公司工会", "工会干事"),
+    ("unit7", "张丽君", Role.UNIT_STAFF, "普宁市华溪电器有限公司工会", "工会主席"),
 ]
 
-# unit, leader, gender, honour (第五条(一)), honour year, job, field, named year, decision number, status, members
+# The naming decisions' numbers, by how many years ago they were taken.
+DECISION_NUMBERS = {4: 46, 3: 18, 2: 15, 1: 21}
+
+EXPERTS = [a[0] for a in ACCOUNTS if a[2] == Role.EXPERT]
+
+# unit, leader, gender, honour (第五条(一)), honour year, job, field, named how many years ago, members.
+# All start active: cancellations, delistings and rectifications come from their services, with history.
 STUDIOS = [
     ("揭阳市金叶机械制造有限公司工会", "陈伟", "male", HonourKind.PROVINCIAL_MODEL, 2020, "数控车间主任",
-     "精密机械加工", 2023, "揭工总〔2023〕18号", StudioStatus.ACTIVE, ["黄志明", "吴晓东", "林海", "郑家豪", "许丽"]),
+     "精密机械加工", 3, ["黄志明", "吴晓东", "林海", "郑家豪", "许丽"]),
     ("揭阳市金叶机械制造有限公司工会", "林晓芳", "female", HonourKind.MUNICIPAL_CRAFTSMAN, 2021, "质量工程师",
-     "质量检测与工艺改进", 2024, "揭工总〔2024〕15号", StudioStatus.ACTIVE, ["陈静", "李嘉欣", "杨帆"]),
+     "质量检测与工艺改进", 2, ["陈静", "李嘉欣", "杨帆"]),
     ("揭阳市榕畔食品有限公司工会", "黄志强", "male", HonourKind.MUNICIPAL_MODEL, 2019, "生产部经理",
-     "食品加工自动化", 2023, "揭工总〔2023〕18号", StudioStatus.RECTIFYING, ["蔡文", "方小燕", "谢伟"]),
+     "食品加工自动化", 3, ["蔡文", "方小燕", "谢伟"]),
     ("揭阳市东岭五金制品有限公司工会", "郭建华", "male", HonourKind.PROVINCIAL_CRAFTSMAN, 2022, "模具高级技师",
-     "五金模具设计", 2024, "揭工总〔2024〕15号", StudioStatus.ACTIVE, ["马俊", "邱志远", "罗敏", "韩雪"]),
+     "五金模具设计", 2, ["马俊", "邱志远", "罗敏", "韩雪"]),
     ("揭西县云岭茶业有限公司工会", "彭秀兰", "female", HonourKind.MUNICIPAL_MODEL, 2018, "制茶技师",
-     "茶叶加工工艺", 2025, "揭工总〔2025〕21号", StudioStatus.ACTIVE, ["彭小红", "钟伟", "温丽"]),
+     "茶叶加工工艺", 1, ["彭小红", "钟伟", "温丽"]),
     ("惠来县蓝湾风电运维有限公司工会", "詹国栋", "male", HonourKind.NATIONAL_CRAFTSMAN, 2021, "运维班长",
-     "海上风电运维", 2025, "揭工总〔2025〕21号", StudioStatus.ACTIVE, ["詹明", "苏杰", "卢建", "余晖", "沈涛", "孔亮"]),
+     "海上风电运维", 1, ["詹明", "苏杰", "卢建", "余晖", "沈涛", "孔亮"]),
     ("普宁市锦程纺织有限公司工会", "郑丽娟", "female", HonourKind.MUNICIPAL_MODEL, 2017, "织造车间主任",
-     "纺织印染节能", 2024, "揭工总〔2024〕15号", StudioStatus.CANCELLED, ["郑敏", "陈晓", "林琳", "赖春燕"]),
+     "纺织印染节能", 2, ["郑敏", "陈晓", "林琳", "赖春燕"]),
     ("普宁市梅岭药业有限公司工会", "许振华", "male", HonourKind.PROVINCIAL_MODEL, 2016, "提取车间主任",
-     "中药提取工艺", 2023, "揭工总〔2023〕18号", StudioStatus.DELISTED, ["许晓玲", "庄志鹏", "翁倩"]),
+     "中药提取工艺", 3, ["许晓玲", "庄志鹏", "翁倩"]),
     ("揭阳市海晟石化设备检修有限公司工会", "吴海涛", "male", HonourKind.MUNICIPAL_CRAFTSMAN, 2022, "检修技师",
-     "石化装置检修", 2024, "揭工总〔2024〕15号", StudioStatus.ACTIVE, ["吴志勇", "魏东", "柯振宇"]),
+     "石化装置检修", 2, ["吴志勇", "魏东", "柯振宇"]),
     ("揭阳市康宁医疗器械维修中心工会", "姚文博", "male", HonourKind.NATIONAL_MODEL, 2020, "设备维修工程师",
-     "医疗设备维修", 2025, "揭工总〔2025〕21号", StudioStatus.ACTIVE, ["姚静", "何雨", "冯磊", "曾颖"]),
+     "医疗设备维修", 1, ["姚静", "何雨", "冯磊", "曾颖"]),
+    # The first batch, graded by the cycle two years ago: see PAST_CYCLE.
+    ("揭阳市金叶机械制造有限公司工会", "杨振东", "male", HonourKind.MUNICIPAL_CRAFTSMAN, 2019, "装配车间主任",
+     "齿轮传动装配", 4, ["杨志鹏", "李文斌", "陈晓峰"]),
+    ("揭阳市榕畔食品有限公司工会", "蔡少华", "male", HonourKind.MUNICIPAL_MODEL, 2018, "包装车间主任",
+     "食品包装设备改造", 4, ["蔡丽萍", "张永强", "黄佳怡"]),
+    ("揭阳市榕江电子科技有限公司工会", "谢振宇", "male", HonourKind.PROVINCIAL_MODEL, 2017, "工艺部经理",
+     "电子元器件贴装工艺", 4, ["谢晓东", "刘晓静", "周志华", "邱伟"]),
+    ("揭阳市仙桥不锈钢制品有限公司工会", "洪伟平", "male", HonourKind.MUNICIPAL_CRAFTSMAN, 2020, "抛光车间班长",
+     "不锈钢抛光工艺", 4, ["洪晓明", "江涛", "许伟杰"]),
+    ("普宁市锦程纺织有限公司工会", "赖建新", "male", HonourKind.MUNICIPAL_MODEL, 2016, "染整车间主任",
+     "印染废水回用", 4, ["赖晓红", "刘建平", "黄少锋"]),
+    ("普宁市锦程纺织有限公司工会", "方丽华", "female", HonourKind.MUNICIPAL_CRAFTSMAN, 2019, "设备科科长",
+     "纺织设备维修", 4, ["方志坚", "郑少华", "陈丽"]),
+    ("普宁市梅岭药业有限公司工会", "庄淑贞", "female", HonourKind.PROVINCIAL_CRAFTSMAN, 2018, "质量部经理",
+     "中药饮片炮制", 4, ["庄伟明", "陈淑敏", "林志坚", "黄晓燕", "李国华"]),
+    ("普宁市华溪电器有限公司工会", "张永辉", "male", HonourKind.MUNICIPAL_MODEL, 2017, "总装车间主任",
+     "小家电装配自动化", 4, ["张晓军", "罗振华", "吴佳"]),
+    ("惠来县海港船舶修造有限公司工会", "林海生", "male", HonourKind.MUNICIPAL_CRAFTSMAN, 2018, "船体车间主任",
+     "渔船船体修造", 4, ["林志明", "苏晓东", "陈海波"]),
 ]
 
 # This year's round, in its expert review: (account, leader, field, how far it has come)
@@ -137,6 +176,34 @@ PREVIOUS_APPLICATIONS = [
     ("unit2", "温晓玲", "面料检测", "rejected"),
     ("unit2", "彭丽华", "服装打版", "withdrawn"),
 ]
+
+# The cycle two years ago over the first batch (第十条, 第十一条): leader → (self-evaluation grade, the
+# recommending union's ratings, the experts' mark, the collective decision's grade and note). 林海生's unit never
+# filed its self-evaluation, so his studio never reached the experts and could only fail.
+PAST_CYCLE = {
+    "谢振宇": (CycleGrade.EXCELLENT, ("good", "good", "good"), 94, CycleGrade.EXCELLENT,
+            "贴装工艺攻关成果在全市电子行业推广，带徒成效显著，优先推荐申报省级创新工作室（第十四条）。"),
+    "庄淑贞": (CycleGrade.EXCELLENT, ("good", "good", "fair"), 91, CycleGrade.EXCELLENT,
+            "饮片炮制工艺标准化成果突出，骨干成员技能水平提升明显。"),
+    "张永辉": (CycleGrade.PASS, ("good", "fair", "fair"), 78, CycleGrade.PASS, "运行规范，成果转化有待加强。"),
+    "赖建新": (CycleGrade.PASS, ("fair", "basic", "basic"), 57, CycleGrade.FAIL,
+            "活动记录不全，两年来无新的创新成果。限期整改：健全活动和攻关台账，完成至少 1 项攻关课题。"),
+    "方丽华": (CycleGrade.PASS, ("basic", "basic", "poor"), 52, CycleGrade.FAIL,
+            "骨干成员流失，场地被挪作仓库，两年来基本未开展活动。限期整改：恢复场地，充实团队，重新开展攻关和培训。"),
+    "杨振东": (CycleGrade.PASS, ("fair", "basic", "basic"), 55, CycleGrade.FAIL,
+            "制度未上墙执行，经费未单独核算。限期整改：完善工作室制度，落实专项经费并单独核算。"),
+    "蔡少华": (CycleGrade.PASS, ("fair", "basic", "fair"), 56, CycleGrade.FAIL,
+            "攻关项目停留在立项阶段，培训流于形式。限期整改：完成包装线改造攻关，建立培训考核记录。"),
+    "洪伟平": (CycleGrade.PASS, ("basic", "basic", "basic"), 54, CycleGrade.FAIL,
+            "领衔人长期外派，工作室活动停滞。限期整改：明确日常负责人，恢复每月攻关活动。"),
+    "林海生": (None, None, None, CycleGrade.FAIL,
+            "所在单位未按期提交自评，未经推荐单位评价和初审推荐（第十条）。限期整改：报告工作室运行情况和整改措施。"),
+}
+# The recommending union's comment, by its rating of 创新创效.
+COUNTY_COMMENTS = {"good": "运行规范，创新成果突出，同意推荐。", "fair": "基本按计划开展活动，创新成果偏少。",
+                   "basic": "活动开展不正常，成果转化不足，需加强管理。"}
+# The experts' marks around a studio's mark, by the order they were assigned.
+MARK_SPREAD = (Decimal("1.5"), Decimal("-1.0"), Decimal("0.5"))
 
 # Synthetic rows for --scale; the prefixes tell them apart from the demo data.
 SYNTHETIC_UNIT = "合成单位{:05d}工会"
@@ -195,7 +262,8 @@ class Command(BaseCommand):
         if scale < 0:
             raise CommandError("--scale 不能为负数。")
         self.created = dict.fromkeys(
-            ["unions", "accounts", "studios", "members", "rounds", "alliances", "synthetic", "synthetic_unions"], 0)
+            ["unions", "accounts", "studios", "members", "rounds", "alliances", "cycles", "rectifications",
+             "recommendations", "synthetic", "synthetic_unions"], 0)
         # All or nothing: a failed run leaves no half-built tree.
         with demo_mail_stays_in_the_inbox(), transaction.atomic():
             unions = self._union_tree()
@@ -207,6 +275,7 @@ class Command(BaseCommand):
                 ruleset_create_default(published=True)
             self._previous_round()
             self._current_round()
+            self._cycles()  # after last year's round, whose expert panel it reuses; before 第九条's yearly work
             self._annual()
             if scale:
                 self._scale(scale)
@@ -253,18 +322,18 @@ class Command(BaseCommand):
     def _studios(self, unions):
         existing = set(Studio.objects.filter(
             name__in=[studio_name_for(s[1]) for s in STUDIOS]).values_list("name", flat=True))
-        for unit_name, leader_name, gender, honour, honour_year, job, field, year, number, status, members in STUDIOS:
+        for unit_name, leader_name, gender, honour, honour_year, job, field, ago, members in STUDIOS:
             name = studio_name_for(leader_name)  # 第六条: 领衔人姓名+劳模和工匠人才创新工作室
             if name in existing:
                 continue
             unit = unions[unit_name]
+            year = timezone.localdate().year - ago
             founded = datetime.date(year - 2, 3, 1)
             leader = Leader.objects.create(name=leader_name, gender=gender, unit=unit, job_title=job,
                                            honour=honour, honour_year=honour_year)
-            # Cancelled and delisted studios get there through their services (_studio_lives), with history.
-            initial = StudioStatus.RECTIFYING if status == StudioStatus.RECTIFYING else StudioStatus.ACTIVE
             studio = Studio.objects.create(
-                name=name, unit=unit, leader=leader, status=initial, named_year=year, decision_number=number,
+                name=name, unit=unit, leader=leader, named_year=year,
+                decision_number=f"揭工总〔{year}〕{DECISION_NUMBERS[ago]}号",
                 field=field, founded_on=founded, address=f"{unit.name.removesuffix('工会')}{field}攻关室",
                 description=f"以{leader_name}同志为领衔人，围绕{field}开展技术攻关、师带徒和技能培训。",
             )
@@ -369,7 +438,7 @@ class Command(BaseCommand):
                 new_leader_name="陈静", **{**new_leader, "new_leader_gender": "female"})
 
     def _annual(self):
-        """第九条: last year reported, assessed and reported up by 榕城; this year under way."""
+        """第九条: last year reported, assessed and reported up by 榕城 and 普宁; this year under way."""
         if AnnualReport.objects.exists() or AnnualAssessment.objects.exists():
             return
         users = self._users()
@@ -397,7 +466,8 @@ class Command(BaseCommand):
                 for studio in area(county, last):
                     annual_services.annual_assess(users[county], studio, last, ratings)
         with clock_at(datetime.date(last, 12, 28)):
-            annual_services.annual_assessments_report(users["county"], last)  # areas without demo accounts show late
+            for county in ("county", "county2"):  # the areas without demo accounts show as late
+                annual_services.annual_assessments_report(users[county], last)
         with clock_at(today - datetime.timedelta(days=10)):
             studios = list(area("county", this).filter(unit=users["unit"].union))
             report("unit", studios[0], this)
@@ -469,7 +539,7 @@ class Command(BaseCommand):
                 city, apps["蔡振雄"], visited_on=day(-24), visitors="张华、周建国",
                 findings="场地 150 平方米，设备台账齐全，制度上墙，现场演示了自主研制的装配夹具。")
         with clock_at(day(-22)):
-            panel = panel_services.panel_save(city, naming_round, [users["expert"], users["expert2"], users["expert3"]])
+            panel = panel_services.panel_save(city, naming_round, [users[e] for e in EXPERTS])
             # 翁晓明's application was accepted late and still waits for its experts.
             for leader in ("蔡振雄", "黄丽珍", "赖秀芬"):
                 for expert in ("expert", "expert2", "expert3"):
@@ -557,8 +627,7 @@ class Command(BaseCommand):
         with on(9, 15):
             for application in reviewed:
                 application_services.application_accept(city, application, from_status="recommended")
-            panel = panel_services.panel_save(city, naming_round,
-                                              [users["expert"], users["expert2"], users["expert3"]])
+            panel = panel_services.panel_save(city, naming_round, [users[e] for e in EXPERTS])
             panel_services.auto_assign(city, panel)
         with on(10, 8):
             naming_round = self._advance(naming_round)
@@ -596,6 +665,245 @@ class Command(BaseCommand):
             for kind in DocumentKind:  # produced after the seed commits, ready to download
                 document_services.document_request(city, naming_round, kind)
         self.created["rounds"] += 1
+
+    # 第十条, 第十一条, 第十四条: cycle assessments, rectifications, recommendations --------------------
+
+    def _cycles(self):
+        """The cycle two years ago, concluded, with its rectifications and recommendations; this year's cycle
+        in its evaluation phase. A cycle is in one phase at a time, so the expert review's states appear only
+        when the demo user moves this year's cycle on."""
+        if AssessmentCycle.objects.exists():
+            return
+        users = self._users()
+        evaluations = self._past_cycle(users)
+        self._rectifications(users)
+        self._recommendations(users, evaluations)
+        self._running_cycle(users)
+        self.created["cycles"] = 2
+        self.created["rectifications"] = Rectification.objects.count()
+        self.created["recommendations"] = Recommendation.objects.count()
+
+    @staticmethod
+    def _staff(users, role):
+        """The demo account of each union with that role: who acts for a studio's unit or recommending union."""
+        return {u.union_id: u for u in users.values() if u.role == role}
+
+    def _past_cycle(self, users):
+        """Two years ago, over the first batch, step by step on that autumn's dates to the decision in December."""
+        year = timezone.localdate().year - 2
+        on = lambda month, day: clock_at(datetime.date(year, month, day))  # noqa: E731
+        city = users["city"]
+        unit_of, county_of = self._staff(users, Role.UNIT_STAFF), self._staff(users, Role.RECOMMENDING_STAFF)
+        studios = {s.leader.name: s for s in Studio.objects.filter(
+            leader__name__in=PAST_CYCLE).select_related("leader", "unit")}
+        with on(6, 15):  # the results database of 第五条(七), which the self-evaluations and recommendations cite
+            record_services.result_add(unit_of[studios["谢振宇"].unit_id], studios["谢振宇"], year=year - 1,
+                                       kind=ResultKind.PATENT, title="贴片机吸嘴自动清洗装置",
+                                       patent_number=f"ZL{year - 1}20356781.2")
+            record_services.result_add(unit_of[studios["谢振宇"].unit_id], studios["谢振宇"], year=year,
+                                       kind=ResultKind.RECOGNITION, title="微型元件贴装偏移控制方法", level="municipal",
+                                       issuing_body="揭阳市科学技术局")
+            record_services.result_add(unit_of[studios["庄淑贞"].unit_id], studios["庄淑贞"], year=year,
+                                       kind=ResultKind.PATENT, title="中药饮片恒温润药装置",
+                                       patent_number=f"ZL{year}20104567.3")
+            record_services.result_add(unit_of[studios["张永辉"].unit_id], studios["张永辉"], year=year - 1,
+                                       kind=ResultKind.RECOGNITION, title="电热水壶底座自动锁付工艺", level="county",
+                                       issuing_body="普宁市科学技术局")
+        with on(9, 2):
+            cycle = cycle_services.cycle_open(
+                city, year=year, notes="演示数据：上一次周期考核（已公布结果）。",
+                self_deadline=datetime.date(year, 9, 30), evaluation_deadline=datetime.date(year, 10, 20),
+                expert_deadline=datetime.date(year, 11, 20))
+        evaluations = {e.studio.leader.name: e for e in cycle.evaluations.select_related("studio__leader")}
+        filed = [leader for leader, (self_grade, *_rest) in PAST_CYCLE.items() if self_grade]
+        for n, leader in enumerate(filed):
+            with on(9, 10 + n):
+                cycle_services.self_evaluation_save(
+                    unit_of[studios[leader].unit_id], evaluations[leader], submit=True, grade=PAST_CYCLE[leader][0],
+                    summary=f"两年来围绕{studios[leader].field}开展攻关和培训，制度、经费、成果情况见附表。")
+        with on(9, 22):
+            cycle_services.self_evaluation_return(county_of[studios["蔡少华"].unit.recommending_union_id],
+                                                  evaluations["蔡少华"], comment="请补充攻关项目进展和经费使用明细。")
+        with on(9, 27):
+            cycle_services.self_evaluation_save(
+                unit_of[studios["蔡少华"].unit_id], evaluations["蔡少华"], submit=True, grade=CycleGrade.PASS,
+                summary="已补充：包装线改造攻关处于立项阶段；两年经费 8 万元，明细附后。")
+        for n, leader in enumerate(filed):
+            ratings = dict(zip((f for f, _label in CYCLE_DIMENSIONS), PAST_CYCLE[leader][1]))
+            with on(10, 8 + n):
+                cycle_services.evaluation_save(
+                    county_of[studios[leader].unit.recommending_union_id], evaluations[leader],
+                    {**ratings, "evaluation_comment": COUNTY_COMMENTS[ratings["innovation_rating"]]})
+        with on(10, 18):
+            for county in ("county", "county2"):
+                cycle_services.preliminary_recommend(users[county], cycle)
+        panel = NamingRound.objects.get(year=year + 1).panel  # the experts the municipal union works with
+        with on(10, 22):
+            cycle = cycle_services.cycle_start_expert_review(city, cycle, from_phase=cycle.phase, panel=panel)
+        recused = evaluations["张永辉"].reviews.order_by("pk").first()
+        with on(10, 25):
+            cycle_services.cycle_review_recuse(recused.expert, recused, reason="曾为该企业提供技术咨询，申请回避。")
+        with on(10, 26):
+            busy = evaluations["张永辉"].reviews.values_list("expert", flat=True)
+            cycle_services.cycle_assign(city, evaluations["张永辉"], panel.experts.exclude(pk__in=busy).get())
+        for n, leader in enumerate(filed):
+            reviews = evaluations[leader].reviews.filter(status="assigned").select_related("expert").order_by("pk")
+            for turn, review in enumerate(reviews):
+                mark = PAST_CYCLE[leader][2] + MARK_SPREAD[turn]
+                with on(11, 1 + n + 2 * turn):
+                    cycle_services.cycle_review_submit(
+                        review.expert, review, total=mark,
+                        comment="成果展示材料翔实。" if mark >= 60 else "活动开展不正常，成果不足。")
+        with on(11, 25):
+            cycle = cycle_services.cycle_start_decision(city, cycle, from_phase=cycle.phase)
+        with on(12, 10):
+            cycle_services.cycle_decide(
+                city, cycle, from_phase=cycle.phase, meeting_date=datetime.date(year, 12, 10),
+                minutes_ref=f"市总工会党组会议纪要〔{year}〕12号",
+                grades={evaluations[leader].pk: {"grade": grade, "note": note}
+                        for leader, (*_rest, grade, note) in PAST_CYCLE.items()})
+        return {e.studio.leader.name: e for e in cycle.evaluations.select_related("studio__leader")}  # as graded
+
+    def _rectifications(self, users):
+        """第十一条 and 第八条(四): the six rectifications of that cycle, each through its own history to where it is."""
+        today = timezone.localdate()
+        year = today.year - 1
+        day = lambda n: today + datetime.timedelta(days=n)  # noqa: E731
+        on = lambda month, d: clock_at(datetime.date(year, month, d))  # noqa: E731
+        city = users["city"]
+        unit_of = self._staff(users, Role.UNIT_STAFF)
+        rectification = {r.studio.leader.name: r for r in Rectification.objects.select_related("studio__leader")}
+
+        def report(leader, text, evidence=None):
+            rectification_services.rectification_report(unit_of[rectification[leader].studio.unit_id],
+                                                        rectification[leader], report=text, evidence=evidence)
+
+        def extend(leader, deadline, why):
+            rectification_services.rectification_extend(city, rectification[leader], deadline=deadline, comment=why)
+
+        with on(2, 20):  # reported in time, and put right
+            report("赖建新", "已建立活动和攻关台账，完成印染废水回用率提升攻关 1 项，回用率由 35% 提高到 52%。",
+                   demo_evidence("整改情况佐证材料.pdf"))
+        with on(3, 3):
+            report("方丽华", "已清理场地，新吸收成员 1 名，计划下半年开展攻关。")
+        with on(3, 11):  # the nightly job, the day after the deadline: the other four reported nothing
+            rectification_services.mark_overdue()
+        with on(3, 20):
+            rectification_services.rectification_recheck(city, rectification["赖建新"], passed=True,
+                                                          comment="经现场复查，台账齐全，攻关成果已应用，整改合格。")
+        with on(3, 28):  # the municipal union's meeting on the four proposals: new deadlines, with reasons
+            extend("杨振东", day(35), "企业整体搬迁至新厂区，新厂区投产前工作室无法恢复活动，经研究不予摘牌，整改期限延至新厂区投产后。")
+            extend("蔡少华", day(5), "包装线改造需随企业技改项目实施，经研究给予新的整改期限。")
+            extend("洪伟平", day(-55), "领衔人外派任务结束后回厂，经研究给予新的整改期限。")
+            extend("林海生", day(-31), "单位工会人员调整导致未及时报告，经研究给予新的整改期限。")
+        with on(4, 8):
+            rectification_services.rectification_recheck(city, rectification["方丽华"], passed=False,
+                                                          comment="场地仍未恢复，团队仅 2 人，整改期内未开展任何活动。")
+        with on(4, 25):
+            rectification_services.rectification_confirm_delisting(
+                city, rectification["方丽华"], decision_number=f"揭工总〔{year}〕9号", decided_on=datetime.date(year, 4, 25),
+                facts="周期考核不合格，经整改复查仍不能正常开展活动（第八条(四)）。", evidence=demo_evidence("复查情况.pdf"))
+        with clock_at(day(-60)):
+            report("洪伟平", "已明确日常负责人，恢复每月攻关活动，开展活动 3 次。")
+        with clock_at(day(-30)):  # the nightly job again: 林海生's studio let its new deadline pass too
+            rectification_services.mark_overdue()
+        with clock_at(day(-21)):
+            rectification_services.rectification_recheck(
+                city, rectification["洪伟平"], passed=False, comment="活动记录与现场情况不符，攻关课题未落实，整改不力。")
+        with clock_at(day(-4)):
+            report("蔡少华", "包装线改造攻关已完成并投入使用，建立培训考核记录，开展培训 6 期。",
+                   demo_evidence("整改报告.pdf"))
+
+    def _recommendations(self, users, evaluations):
+        """第十四条: the two 优秀 studios of the cycle, their people and results put forward, each with its outcome."""
+        today = timezone.localdate()
+        year = today.year - 1
+        day = lambda n: today + datetime.timedelta(days=n)  # noqa: E731
+        on = lambda month, d: clock_at(datetime.date(year, month, d))  # noqa: E731
+        city = users["city"]
+        best, second = evaluations["谢振宇"], evaluations["庄淑贞"]
+        create = partial(recommendation_services.recommendation_create, city)
+
+        def advance(recommendation, action, note=""):
+            return recommendation_services.recommendation_advance(city, recommendation, action=action, note=note,
+                                                                  from_status=recommendation.status)
+
+        with on(1, 15):
+            title = create(year=year, honour=Honour.PROVINCIAL_STUDIO, studio=best.studio, evaluation=best,
+                           grounds="周期考核优秀，贴装工艺攻关成果在全市电子行业推广（第十一条、第十四条）。")
+        with on(2, 28):
+            title = advance(title, "submit")
+        with on(3, 10):
+            award = create(year=year, honour=Honour.PROVINCIAL_INNOVATION, studio=best.studio,
+                           result=best.studio.results.get(kind=ResultKind.PATENT),
+                           grounds="该专利已在 3 家企业推广应用，年节约成本约 60 万元。")
+        with on(4, 15):
+            award = advance(award, "submit")
+        with on(6, 20):
+            advance(title, "award", f"广东省总工会 粤工总〔{year}〕35号 命名为省劳模和工匠人才创新工作室")
+        with on(9, 30):
+            advance(award, "decline", "省总工会评审未入选，可在下一年度继续申报。")
+        with clock_at(day(-120)):
+            withdrawn = create(year=day(-120).year, honour=Honour.PROVINCIAL_AWARD, studio=best.studio, evaluation=best,
+                               grounds="周期考核优秀，创新创效明显。")
+        with clock_at(day(-100)):
+            advance(withdrawn, "withdraw", "五一劳动奖状授予单位集体，改由所在企业申报，工作室不再重复推荐。")
+        with clock_at(day(-50)):  # next year's May Day honours
+            medal = create(year=day(-50).year + 1, honour=Honour.MUNICIPAL_MEDAL, studio=second.studio,
+                           evaluation=second, nominee="庄伟明",
+                           grounds="工作室骨干成员，主持饮片炮制工艺标准化攻关，带徒 6 名。")
+        with clock_at(day(-20)):
+            medal = advance(medal, "submit")
+        with clock_at(day(-10)):
+            create(year=day(-10).year + 1, honour=Honour.MUNICIPAL_VANGUARD, studio=second.studio, evaluation=second,
+                   grounds="周期考核优秀，团队协作攻关成效明显。")
+
+    def _running_cycle(self, users):
+        """This year's cycle, opened about 40 days ago: 普宁 has evaluated and recommended its whole area; in 榕城
+        two studios are evaluated, one waits for `county` after a return, and `unit` has a draft to finish."""
+        today = timezone.localdate()
+        day = lambda n: today + datetime.timedelta(days=n)  # noqa: E731
+        unit_of = self._staff(users, Role.UNIT_STAFF)
+        with clock_at(day(-40)):
+            cycle = cycle_services.cycle_open(
+                users["city"], year=today.year, notes="演示数据：本年度周期考核（自评、评价和初审推荐阶段）。",
+                self_deadline=day(10), evaluation_deadline=day(25), expert_deadline=day(50))
+        evaluations = {e.studio.leader.name: e for e in cycle.evaluations.select_related("studio__leader")}
+
+        def submit(leader, grade=CycleGrade.PASS, summary="两年来制度执行规范，开展攻关和培训，成果情况见附表。"):
+            evaluation = evaluations[leader]
+            cycle_services.self_evaluation_save(unit_of[evaluation.studio.unit_id], evaluation, summary=summary,
+                                                grade=grade, submit=True)
+
+        def evaluate(county, leader, comment="运行规范，攻关和培训按计划开展。"):
+            cycle_services.evaluation_save(users[county], evaluations[leader], {
+                "operation_rating": "good", "innovation_rating": "fair", "leadership_rating": "good",
+                "evaluation_comment": comment})
+
+        with clock_at(day(-30)):
+            submit("赖建新")
+            submit("庄淑贞", CycleGrade.EXCELLENT)
+            submit("张永辉")
+        with clock_at(day(-29)):
+            submit("林晓芳")
+            submit("谢振宇", CycleGrade.EXCELLENT)
+            submit("黄志强")
+        with clock_at(day(-20)):
+            for leader in ("赖建新", "庄淑贞", "张永辉"):
+                evaluate("county2", leader)
+        with clock_at(day(-18)):
+            cycle_services.preliminary_recommend(users["county2"], cycle)
+        with clock_at(day(-16)):
+            cycle_services.self_evaluation_return(users["county"], evaluations["黄志强"],
+                                                  comment="请补充近两年创新成果的认定材料和经费使用情况。")
+        with clock_at(day(-14)):
+            evaluate("county", "林晓芳")
+            evaluate("county", "谢振宇", "省级创新工作室，示范带动作用明显。")
+        with clock_at(day(-6)):
+            submit("黄志强", summary="已补充：近两年获市级成果认定 1 项；经费使用明细附后。")
+        with clock_at(day(-3)):
+            cycle_services.self_evaluation_save(users["unit"], evaluations["陈伟"], grade=CycleGrade.EXCELLENT,
+                                                summary="两年来完成数控加工攻关 6 项，", submit=False)
 
     # --scale: synthetic studios, written in bulk -----------------------------------------------
 
@@ -663,7 +971,8 @@ class Command(BaseCommand):
         c = self.created
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪：新建工会 {c['unions']} 个、账号 {c['accounts']} 个、工作室 {c['studios']} 个、"
-            f"工作室成员 {c['members']} 人、命名批次 {c['rounds']} 个、工作室联盟 {c['alliances']} 个。"
+            f"工作室成员 {c['members']} 人、命名批次 {c['rounds']} 个、工作室联盟 {c['alliances']} 个、"
+            f"周期考核 {c['cycles']} 次、限期整改 {c['rectifications']} 项、推荐评先 {c['recommendations']} 项。"
         ))
         if scale:
             total = Studio.objects.filter(name__startswith=SYNTHETIC_LEADER_PREFIX).count()
