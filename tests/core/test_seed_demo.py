@@ -396,3 +396,18 @@ def test_demo_cycle_history_carries_the_dates_of_its_year():
         steps = [local(log.at) for log in TransitionLog.objects.for_object(evaluation.studio).filter(
             transition__startswith="cycle_", at__gte=running.created_at)]
         assert steps == sorted(steps) and all(opened[0] <= d < today for d in steps)
+
+
+@pytest.mark.parametrize("day", ["01-05", "04-05"])
+def test_the_demo_seeds_early_and_late_in_a_year(day):
+    """Early in a year this year's round could not have started 80 days ago: the demo is dated last year's end."""
+    from assessments.models import AssessmentCycle
+    from core.management.commands.seed_demo import clock_at
+    from reviews.models import NamingRound
+
+    year = timezone.localdate().year + 1
+    with clock_at(datetime.date.fromisoformat(f"{year}-{day}")):
+        seed(verbosity=0)
+    running = year - 1 if day == "01-05" else year
+    assert NamingRound.objects.filter(year=running).exclude(phase="concluded").exists()
+    assert AssessmentCycle.objects.filter(year=running, phase="evaluation").exists()
