@@ -47,28 +47,35 @@ def cycle_list(request):
     user = request.user
     if user.role == Role.EXPERT:
         return redirect("assessments:cycle_reviews")
-    form = None
-    if is_municipal_staff(user):
-        rule_set = RuleSet.objects.current()
-        year = timezone.localdate().year
-        initial = {"year": year, **cycles.default_deadlines(rule_set, timezone.localdate())}
-        form = CycleOpenForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            try:
-                cycle = cycles.cycle_open(user, **form.cleaned_data)
-            except StaleAction as error:
-                messages.warning(request, str(error))
-            except ValidationError as error:
-                add_form_errors(form, error)
-            else:
-                messages.success(request, _("已开启周期考核，已通知各单位工会和推荐单位。"))
-                return redirect("assessments:cycle_detail", cycle.pk)
-        else:
-            form.eligible = cycles.eligible_studios(year, rule_set).count()
-            form.named_by = year - rule_set.cycle_years
-    elif request.method == "POST":
+    municipal = is_municipal_staff(user)
+    if request.method == "POST" and not municipal:
         raise PermissionDenied
-    return render(request, "assessments/cycle_list.html", {"cycles": selectors.cycle_list(), "form": form})
+    cycles_so_far = selectors.cycle_list()
+    form = next_year = None
+    if municipal:
+        rule_set, today = RuleSet.objects.current(), timezone.localdate()
+        last = cycles_so_far.first()
+        next_year = last.year + rule_set.cycle_years if last else today.year  # 第十条: 每两年
+        if request.method == "POST":
+            form = CycleOpenForm(request.POST)
+            if form.is_valid():
+                try:
+                    cycle = cycles.cycle_open(user, **form.cleaned_data)
+                except StaleAction as error:  # opened meanwhile, or a double submit
+                    messages.warning(request, str(error))
+                    return redirect("assessments:cycle_list")
+                except ValidationError as error:
+                    add_form_errors(form, error)
+                else:
+                    messages.success(request, _("已开启周期考核，已通知各单位工会和推荐单位。"))
+                    return redirect("assessments:cycle_detail", cycle.pk)
+        elif next_year <= today.year:
+            form = CycleOpenForm(initial={"year": today.year, **cycles.default_deadlines(rule_set, today)})
+        if form is not None:
+            form.eligible = cycles.eligible_studios(today.year, rule_set).count()
+            form.named_by = today.year - rule_set.cycle_years
+    return render(request, "assessments/cycle_list.html", {"cycles": cycles_so_far, "form": form,
+                                                           "next_year": next_year})
 
 
 def _steps(cycle):

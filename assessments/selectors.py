@@ -60,9 +60,10 @@ def annual_studios(user, year, union_id=None):
 # 第十条, 第十一条: the cycle assessment.
 
 def cycle_list():
+    # A grouped query ignores Meta.ordering: say it.
     return AssessmentCycle.objects.select_related("rule_set").annotate(
         studios=Count("evaluations"),
-        graded=Count("evaluations", filter=Q(evaluations__status=EvaluationStatus.GRADED)))
+        graded=Count("evaluations", filter=Q(evaluations__status=EvaluationStatus.GRADED))).order_by("-year")
 
 
 def cycle_detail(user, pk):

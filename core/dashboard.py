@@ -48,14 +48,17 @@ def _round_cards(user):
     deadline = naming_round.current_deadline
     label = _("%(year)d 年度命名：%(phase)s") % {"year": naming_round.year, "phase": naming_round.get_phase_display()}
     url = reverse("reviews:round_detail", args=[naming_round.pk])
+    return [_phase_card(label, naming_round.get_phase_display(), deadline, url),
+            *_waiting_cards(user, naming_round)]
+
+
+def _phase_card(label, phase, deadline, url):
+    """A running process: the days left before the current phase's deadline, or just the phase."""
     if deadline is None:
-        cards = [Card(label, naming_round.get_phase_display(), url)]
-    else:
-        days = (deadline - timezone.localdate()).days
-        value = _("剩 %(n)d 天") % {"n": days} if days >= 0 else _("已逾期 %(n)d 天") % {"n": -days}
-        cards = [Card(label, value, url, _("本阶段截止：%(d)s") % {"d": f"{deadline:%Y-%m-%d}"},
-                      attention=days <= 3)]
-    return cards + _waiting_cards(user, naming_round)
+        return Card(label, phase, url)
+    days = (deadline - timezone.localdate()).days
+    value = _("剩 %(n)d 天") % {"n": days} if days >= 0 else _("已逾期 %(n)d 天") % {"n": -days}
+    return Card(label, value, url, _("本阶段截止：%(d)s") % {"d": f"{deadline:%Y-%m-%d}"}, attention=days <= 3)
 
 
 def _waiting_cards(user, naming_round):
@@ -144,10 +147,10 @@ def _cycle_cards(user):
         label = _("%(y)d 年度周期考核：%(p)s") % {"y": cycle.year, "p": cycle.get_phase_display()}
         if user.role == Role.EXPERT:
             url = reverse("assessments:cycle_reviews")
-        cards.append(Card(label, cycle.get_phase_display(), url, _("本阶段截止：%(d)s") % {
-            "d": f"{cycle.current_deadline:%Y-%m-%d}"} if cycle.current_deadline else ""))
+        cards.append(_phase_card(label, cycle.get_phase_display(), cycle.current_deadline, url))
         waiting = {
-            Role.UNIT_STAFF: (_("待提交自评"), "self_pending", _("工作室自评（第十条）")),
+            Role.UNIT_STAFF: (_("待提交自评"), "self_pending", _("工作室自评，%(d)s 前提交（第十条）") % {
+                "d": f"{cycle.self_deadline:%Y-%m-%d}"}),
             Role.RECOMMENDING_STAFF: (_("待评价"), "self_submitted", _("推荐单位评价后初审推荐（第十条）")),
         }.get(user.role)
         if waiting:

@@ -237,3 +237,16 @@ def test_the_dashboard_shows_rectifications_waiting(city_area, login):
     rect.rectification_report(city_area["unit"], Rectification.objects.get(studio=failing), report="已整改。")
     city_cards = {str(c.label): c.value for c in login(city_area["city"]).get(reverse("dashboard")).context["cards"]}
     assert city_cards["待复查整改"] == 1
+
+
+def test_the_open_form_waits_for_the_next_cycle_year_and_a_double_submit_only_warns(city_area, login):
+    client = login(city_area["city"])
+    data = {"year": YEAR, "notes": "", **{k: v.isoformat() for k, v in cycles.default_deadlines(
+        AssessmentCycle._meta.get_field("rule_set").related_model.objects.current(), TODAY).items()}}
+    assert client.post(reverse("assessments:cycle_list"), data).status_code == 302
+    again = client.post(reverse("assessments:cycle_list"), data, follow=True)
+    assert "已开启" in again.content.decode() and AssessmentCycle.objects.count() == 1
+    page = client.get(reverse("assessments:cycle_list"))
+    assert page.context["form"] is None and page.context["next_year"] == YEAR + 2
+    cycle = AssessmentCycle.objects.get()
+    assert [c.year for c in page.context["cycles"]] == [cycle.year]
