@@ -44,7 +44,7 @@ def test_seeding_twice_creates_nothing_twice():
     first_output = seed()
     first = row_counts()
     assert first["unions.Union"] == 1 + len(COUNTIES) + len(DIRECT) + 1 + sum(map(len, UNITS.values()))
-    assert first["unions.User"] == 9 and first["studios.Studio"] >= 8 and first["studios.Member"] >= 24
+    assert first["unions.User"] == 10 and first["studios.Studio"] >= 8 and first["studios.Member"] >= 24
     assert DEMO_PASSWORD in first_output and "新建工会 26 个" in first_output
     second_output = seed()
     assert row_counts() == first
@@ -58,6 +58,7 @@ def test_seeding_twice_creates_nothing_twice():
     ("city", Role.MUNICIPAL_STAFF, "揭阳市总工会"),
     ("expert", Role.EXPERT, "揭阳市总工会"),
     ("admin", Role.ADMIN, "揭阳市总工会"),
+    ("finance", Role.MUNICIPAL_STAFF, "揭阳市总工会"),
 ])
 def test_each_role_has_an_account_that_logs_in_with_the_demo_password(username, role, union):
     seed(verbosity=0)
