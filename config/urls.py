@@ -24,6 +24,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("reviews/", include("reviews.urls")),
     path("studios/", include("studios.urls")),
+    path("subsidies/", include("subsidies.urls")),
     path("alliances/", include("studios.alliance_urls")),
     path("unions/", include("unions.urls")),
     path("admin/", admin.site.urls),

@@ -11,6 +11,7 @@ from reviews.permissions import can_manage_rounds
 from reviews.selectors import latest_open_round, waiting_counts
 from studios.models import ChangeRequest, ChangeStatus, StudioStatus
 from studios.selectors import member_count, studio_counts
+from subsidies import selectors as subsidy_selectors
 from unions.models import Role
 from unions.scoping import scoped, sees_whole_tree
 from unions.selectors import active_user_count, union_counts
@@ -36,7 +37,7 @@ def cards_for(user):
         cards = []
     else:
         return []
-    return [*_round_cards(user), *cards, *_cycle_cards(user)]
+    return [*_round_cards(user), *cards, *_cycle_cards(user), *_subsidy_cards(user)]
 
 
 def _round_cards(user):
@@ -170,3 +171,24 @@ def _cycle_cards(user):
             cards.append(Card(_("拟摘牌待确认"), counts["proposed"], rectifications,
                               _("整改不力或逾期，第八条(四)"), attention=True))
     return cards
+
+
+def _subsidy_cards(user):
+    """Subsidies (第十二条, 第十三条): grants and transfers waiting for municipal staff; the unit's grants in use and
+    its missing bank account."""
+    grants = reverse("subsidies:list")
+    if user.role == Role.MUNICIPAL_STAFF:
+        counts = subsidy_selectors.waiting_counts(user)
+        return [Card(_("补助资金待批准"), counts["planned"], f"{grants}?status=planned", _("每家 2-3 万元（第十三条）"),
+                     attention=counts["planned"] > 0),
+                Card(_("拨付待审批"), counts["transfers"], f"{grants}?status=approved",
+                     _("须由经办人以外的工作人员审批（第十二条）"), attention=counts["transfers"] > 0)]
+    if user.role == Role.UNIT_STAFF:
+        counts = subsidy_selectors.waiting_counts(user)
+        cards = [Card(_("补助资金使用中"), counts["in_use"], f"{grants}?status=transferred",
+                      _("登记支出，专款专用（第十三条）"))] if counts["in_use"] else []
+        if counts["needs_account"]:
+            cards.append(Card(_("请登记单位工会账户"), _("未登记"), reverse("subsidies:account", args=[user.union_id]),
+                              _("补助资金转入单位工会账户（第十二条）"), attention=True))
+        return cards
+    return []

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from subsidies.permissions import is_auditor
 from unions.models import Role
 from unions.scoping import sees_whole_tree
 
@@ -24,6 +25,8 @@ def menu_for(user, current_path):
         entries.append((_("年度考核"), reverse("assessments:annual"), False))
         entries.append((_("周期考核"), reverse("assessments:cycle_list"), False))
         entries.append((_("整改"), reverse("assessments:rectification_list"), False))
+    if works_with_studios or is_auditor(user):
+        entries.append((_("补助资金"), reverse("subsidies:list"), False))
     if sees_whole_tree(user):
         entries.append((_("推荐评先"), reverse("assessments:recommendation_list"), False))
         entries.append((_("工作室联盟"), reverse("alliances:list"), False))

@@ -38,7 +38,8 @@ class RuleSetAdmin(admin.ModelAdmin):
                                   "expert_review_days", "decision_days", "reminder_days_before"]}),
         (_("考核与补助（第九条至第十三条）"), {"fields": [
             "annual_report_month", "annual_report_day", "annual_deadline_month", "annual_deadline_day", "cycle_years",
-            "cycle_excellent_score", "cycle_pass_score", "rectification_days", "subsidy_min", "subsidy_max"]}),
+            "cycle_excellent_score", "cycle_pass_score", "rectification_days", "subsidy_min", "subsidy_max",
+            "subsidy_idle_months"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):

@@ -77,6 +77,9 @@ class RuleSet(models.Model):
                                       default=Decimal("20000.00"), help_text=_("第十三条：每家 2-3 万元补助资金"))
     subsidy_max = models.DecimalField(_("补助资金上限（元）"), max_digits=10, decimal_places=2,
                                       default=Decimal("30000.00"), help_text=_("第十三条：每家 2-3 万元补助资金"))
+    # 第十二条, 第十三条: 专款专用 — the rules give no deadline for spending; this only flags money left unused.
+    subsidy_idle_months = _positive(verbose_name=_("补助资金闲置提示（月）"), default=6,
+                                    help_text=_("第十三条：拨付后超过此月数仍无支出的补助资金，在补助资金概况中提示"))
     # 第十条, 第十一条
     cycle_years = _positive(verbose_name=_("周期考核间隔（年）"), default=2, help_text=_("第十条：每两年进行周期考核"))
     rectification_days = _positive(verbose_name=_("整改期限（天）"), default=90,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from core.exports import Column, xlsx_response
 from assessments import selectors as assessment_selectors
+from subsidies import selectors as subsidy_selectors
 from core.history import hide_reviewers, timeline
 from core.lists import render_list
 from unions.permissions import is_municipal_staff, is_unit_staff_of
@@ -46,6 +47,7 @@ def studio_detail(request, pk):
         "delisting": Delisting.objects.filter(studio=studio).first(),
         "history": hide_reviewers(timeline(studio), show=is_municipal_staff(request.user)),
         **assessment_selectors.studio_assessments(studio),
+        **subsidy_selectors.studio_subsidy(studio),
         "can_request_change": (is_unit_staff_of(request.user, studio) and studio.holds_title
                                and not any(c.status in OPEN_CHANGE_STATES for c in changes)),
         "can_delist": is_municipal_staff(request.user) and studio.holds_title,

@@ -44,7 +44,7 @@ def test_seeding_twice_creates_nothing_twice():
     first_output = seed()
     first = row_counts()
     assert first["unions.Union"] == 1 + len(COUNTIES) + len(DIRECT) + 1 + sum(map(len, UNITS.values()))
-    assert first["unions.User"] == len(ACCOUNTS) == 15
+    assert first["unions.User"] == len(ACCOUNTS) == 16
     assert first["studios.Studio"] >= 8 and first["studios.Member"] >= 24
     assert DEMO_PASSWORD in first_output and "新建工会 30 个" in first_output
     assert "周期考核 2 次、限期整改 6 项、推荐评先 5 项" in first_output
@@ -61,6 +61,7 @@ def test_seeding_twice_creates_nothing_twice():
     ("city", Role.MUNICIPAL_STAFF, "揭阳市总工会"),
     ("expert", Role.EXPERT, "揭阳市总工会"),
     ("admin", Role.ADMIN, "揭阳市总工会"),
+    ("finance", Role.MUNICIPAL_STAFF, "揭阳市总工会"),
 ])
 def test_each_role_has_an_account_that_logs_in_with_the_demo_password(username, role, union):
     seed(verbosity=0)

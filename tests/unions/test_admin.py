@@ -287,6 +287,7 @@ def test_admin_deletes_an_empty_county(staff, root):
     "studios_formername", "assessments_annualreport", "assessments_annualassessment",
     "studios_studioresult", "studios_trainingrecord", "assessments_assessmentcycle", "assessments_cycleevaluation",
     "assessments_cyclereview", "assessments_rectification", "assessments_recommendation",
+    "subsidies_bankaccount", "subsidies_subsidygrant", "subsidies_transfer", "subsidies_ledgerentry",
 ])
 def test_workflow_admin_lists_answer_and_records_cannot_be_added_there(staff, name):
     assert staff.get(reverse(f"admin:{name}_changelist")).status_code == 200

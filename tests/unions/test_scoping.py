@@ -27,6 +27,7 @@ from studios.models import (
     Alliance, AllianceMembership, ChangeRequest, Delisting, FormerName, JointProject, Leader, Member, Studio,
     StudioResult, TrainingRecord,
 )
+from subsidies.models import BankAccount, LedgerEntry, SubsidyGrant, Transfer
 from tests import factories
 from unions.models import Role, Union, User
 from unions.scoping import scoped
@@ -94,7 +95,8 @@ EXPERT_MODELS = [ExpertPanel, Deliberation, Objection, SiteVisit, Assignment, Sc
                  Alliance, AllianceMembership, JointProject,  # alliances: tests/studios/test_alliances.py
                  # the cycle assessment: tests/assessments/test_cycle_views.py
                  CycleEvaluationUserObjectPermission, CycleEvaluationGroupObjectPermission,
-                 CycleReview, Rectification, Recommendation]
+                 CycleReview, Rectification, Recommendation,
+                 BankAccount, SubsidyGrant, Transfer, LedgerEntry]  # subsidies: tests/subsidies/test_access.py
 
 
 def test_every_project_model_declares_its_scope():

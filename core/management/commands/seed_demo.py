@@ -40,6 +40,9 @@ from reviews import application_services, decision_services, panel_services
 from reviews import services as round_services
 from reviews.models import NamingRound
 from rules.models import RuleSet
+from subsidies import account_services, grant_services, ledger_services
+from subsidies.models import ExpenseCategory, GrantStatus, SubsidyGrant, TransferStatus
+from subsidies.permissions import FINANCE_GROUP, duty_group
 from rules.services import ruleset_create_default
 from unions.models import Role, Union, UnionKind, User
 from unions.services import union_create
@@ -92,6 +95,8 @@ ACCOUNTS = [
     ("unit5", "洪佩玲", Role.UNIT_STAFF, "揭阳市仙桥不锈钢制品有限公司工会", "工会主席"),
     ("unit6", "庄雅琴", Role.UNIT_STAFF, "普宁市梅岭药业有限公司工会", "工会干事"),
     ("unit7", "张丽君", Role.UNIT_STAFF, "普宁市华溪电器有限公司工会", "工会主席"),
+    # in the group 市总工会财务 (subsidies.permissions): approves transfers prepared by `city`, sees account numbers
+    ("finance", "陈静怡", Role.MUNICIPAL_STAFF, ROOT, "财务部会计"),
 ]
 
 # The naming decisions' numbers, by how many years ago they were taken.
@@ -293,6 +298,7 @@ class Command(BaseCommand):
             self._current_round()
             self._cycles()  # after last year's round, whose expert panel it reuses; before 第九条's yearly work
             self._annual()
+            self._subsidies()
             if scale:
                 self._scale(scale)
         if verbosity:
@@ -920,6 +926,61 @@ class Command(BaseCommand):
         with clock_at(day(-3)):
             cycle_services.self_evaluation_save(users["unit"], evaluations["陈伟"], grade=CycleGrade.EXCELLENT,
                                                 summary="两年来完成数控加工攻关 6 项，", submit=False)
+
+    # 第十二条, 第十三条: subsidies ---------------------------------------------------------------------
+
+    def _subsidies(self):
+        """第十二条, 第十三条: last year's named studios with grants in every state — one planned, one whose transfer
+        waits for `finance` (prepared by `city`), one in use with expenses and a reversal, one transferred and
+        never spent (the overview flags it), one closed."""
+        duty_group(FINANCE_GROUP).user_set.add(*User.objects.filter(username="finance"))
+        if SubsidyGrant.objects.exists():
+            return
+        users = self._users()
+        city, finance = users["city"], users["finance"]
+        named = NamingRound.objects.get(year=timezone.localdate().year - 1).decision_date
+        today = timezone.localdate()
+        day = lambda n: min(named + datetime.timedelta(days=n), today)  # noqa: E731
+        studio = lambda leader: Studio.objects.get(name=studio_name_for(leader))  # noqa: E731
+        number = f"揭工总〔{named.year}〕25号"
+        with clock_at(day(5)):
+            for username, digits in (("unit", "6222021234567891234"), ("unit2", "6217003320001234567")):
+                union = users[username].union
+                account_services.bank_account_save(users[username], union, account_name=f"{union.name}委员会",
+                                                   bank="中国工商银行揭阳分行", number=digits)
+        plans = [("蔡建国", "30000"), ("方志诚", "25000"), ("许文杰", "20000"), ("赖秀英", "30000"),
+                 ("郑伟", "20000")]
+        with clock_at(day(15)):
+            grants = {leader: grant_services.grant_plan(city, studio(leader), amount=Decimal(amount),
+                                                        note="用于工作室场所布置和设备改进。") for leader, amount in plans}
+        with clock_at(day(20)):
+            for leader in ("蔡建国", "方志诚", "赖秀英", "郑伟"):
+                grants[leader] = grant_services.grant_approve(city, grants[leader], from_status=GrantStatus.PLANNED,
+                                                              decision_number=number)
+        for n, leader in enumerate(("蔡建国", "赖秀英", "郑伟", "方志诚")):
+            with clock_at(day(30 + n)):
+                transfer = grant_services.transfer_prepare(
+                    city, grants[leader], from_status=GrantStatus.APPROVED, transferred_on=day(30 + n),
+                    voucher_number=f"记-{day(30 + n).year}-{n + 11:04d}")
+            if leader != "方志诚":  # that one waits for finance's approval
+                with clock_at(day(31 + n)):
+                    grant_services.transfer_approve(finance, transfer, from_status=TransferStatus.PREPARED)
+        spending = [("unit", "蔡建国", 60, "12800.00", ExpenseCategory.EQUIPMENT, "采购数控刀具磨床 1 台"),
+                    ("unit", "蔡建国", 90, "3600.00", ExpenseCategory.TRAINING, "成员参加数控技能提升培训 6 人次"),
+                    ("unit", "蔡建国", 95, "2400.00", ExpenseCategory.PUBLICITY, "工作室宣传展板和成果手册"),
+                    ("unit2", "赖秀英", 70, "18500.00", ExpenseCategory.VENUE, "改造染色实验室操作台和通风"),
+                    ("unit2", "赖秀英", 120, "11500.00", ExpenseCategory.EQUIPMENT, "采购小样染色机 1 台")]
+        entries = []
+        for username, leader, n, amount, category, description in spending:
+            with clock_at(day(n)):
+                entries.append(ledger_services.expense_record(
+                    users[username], grants[leader], occurred_on=day(n), amount=Decimal(amount), category=category,
+                    description=description, receipt=demo_evidence("发票.pdf")))
+        with clock_at(day(96)):
+            ledger_services.entry_reverse(users["unit"], entries[2], reason="展板费用已由企业承担，误记")
+        with clock_at(day(130)):
+            grant_services.grant_close(city, grants["赖秀英"], from_status=GrantStatus.TRANSFERRED,
+                                       note="补助资金已全部用于场所和设备。")
 
     # --scale: synthetic studios, written in bulk -----------------------------------------------
 
