@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from documents import production, rendering, services
-from documents.models import DocumentStatus, OfficialDocument
+from documents.models import DocumentKind, DocumentStatus, OfficialDocument
 from reviews import decision_services as decisions
 from reviews import services as round_services
 from reviews.models import Application, ApplicationStatus, RoundPhase
@@ -167,6 +167,20 @@ def test_the_renderer_loads_no_outside_resource(settings):
     assert response.read(4) in (b"OTTO", b"\x00\x01\x00\x00")
     response.close()
     assert rendering.font_config() is rendering.font_config()  # one font set per process
+
+
+@pytest.mark.parametrize("kind", [DocumentKind.DECISION, DocumentKind.CERTIFICATES])
+def test_markup_in_user_text_is_printed_as_text_and_never_fetched(concluded, kind, caplog):
+    """A leader (and so a studio) named like an image of /etc/passwd shows those characters; nothing is loaded."""
+    hostile = '<img src="file:///etc/passwd">'
+    application = Application.objects.filter(naming_round=concluded, status=ApplicationStatus.NAMED).first()
+    Application.objects.filter(pk=application.pk).update(leader_name=hostile)
+    pdf, _pages = production.pdf_for(kind, concluded)
+    text = "".join(_text(pdf)).replace(" ", "").replace("\n", "")
+    assert hostile.replace(" ", "") in text and "root:" not in text
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        assert all(page.images == [] for page in document.pages)
+    assert "passwd" not in caplog.text  # never handed to the fetcher, which would refuse it and say so
 
 
 def test_naming_notice_command_writes_the_decision(concluded, tmp_path):
