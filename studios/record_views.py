@@ -1,13 +1,14 @@
 """Adding and removing a studio's members, results and training records, from its page."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reviews.views.common import report_errors
+from unions.permissions import is_unit_staff_of
 
 from . import record_services, selectors
 from .forms import MemberForm, ResultForm, TrainingForm
@@ -25,6 +26,8 @@ def record_add(request, pk, what):
     studio = selectors.studio_detail(request.user, pk)
     if what not in ADD:
         raise Http404
+    if not is_unit_staff_of(request.user, studio):  # the role first: 403 whatever was posted (第五条(七))
+        raise PermissionDenied
     form_class, service, success = ADD[what]
     form = form_class(request.POST, prefix=what)
     if not form.is_valid():

@@ -21,7 +21,7 @@ from ..forms import (
     filled_rows,
 )
 from ..models import ApplicationStatus
-from ..permissions import can_manage_rounds
+from ..permissions import can_manage_rounds, is_applicant
 from .common import report_errors
 
 ACTIONS = {
@@ -168,6 +168,8 @@ def application_action(request, pk, action):
 @login_required
 def attachment_upload(request, pk):
     application = selectors.application_detail(request.user, pk)
+    if not is_applicant(request.user, application):  # the role first: 403 whatever was posted
+        raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
