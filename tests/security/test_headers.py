@@ -24,9 +24,11 @@ HARDENING = ["DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS
              "CSRF_COOKIE_HTTPONLY", "CSRF_COOKIE_SAMESITE", "CONTENT_SECURITY_POLICY"]
 
 
-def _production_settings():
+@pytest.fixture(scope="module")
+def production_settings():
     """The hardening settings exactly as config.settings computes them from a production environment."""
-    script = f"import json; from django.conf import settings as s; print(json.dumps({{n: getattr(s, n) for n in {HARDENING!r}}}))"
+    script = ("import json; from django.conf import settings as s;"
+              f"print(json.dumps({{n: getattr(s, n) for n in {HARDENING!r}}}))")
     dropped = {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {**{k: v for k, v in os.environ.items() if k not in dropped}, **PRODUCTION}
     result = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", script], cwd=BASE_DIR, env=env,
@@ -34,20 +36,17 @@ def _production_settings():
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-PRODUCTION_SETTINGS = _production_settings()
-
-
-def test_production_settings_turn_everything_on():
-    assert PRODUCTION_SETTINGS["DEBUG"] is False
-    assert PRODUCTION_SETTINGS["SECURE_SSL_REDIRECT"] is True
-    assert PRODUCTION_SETTINGS["SECURE_HSTS_SECONDS"] >= 365 * 24 * 3600
-    assert all(PRODUCTION_SETTINGS[n] is True for n in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
+def test_production_settings_turn_everything_on(production_settings):
+    assert production_settings["DEBUG"] is False
+    assert production_settings["SECURE_SSL_REDIRECT"] is True
+    assert production_settings["SECURE_HSTS_SECONDS"] >= 365 * 24 * 3600
+    assert all(production_settings[n] is True for n in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE",
                                                         "SESSION_COOKIE_HTTPONLY", "CSRF_COOKIE_HTTPONLY"))
 
 
 @pytest.fixture
-def production(db):
-    with override_settings(**PRODUCTION_SETTINGS, ALLOWED_HOSTS=["testserver"]):
+def production(db, production_settings):
+    with override_settings(**production_settings, ALLOWED_HOSTS=["testserver"]):
         yield
 
 
