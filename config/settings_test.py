@@ -11,6 +11,8 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# The existing tests and browser tests log in with a password only; tests/accounts turn the second factor on.
+OTP_REQUIRED_ROLES = []
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in the test process so their effects can be asserted; the broker is
 # still Redis when REDIS_URL is set, and tests/core/test_celery.py sends a task

@@ -123,8 +123,8 @@ def test_user_without_union_is_invalid(db):
     assert "union" in error.value.message_dict
 
 
-@pytest.mark.parametrize("password,ok", [("Ab3-cd5-ef", True), ("Ab3-cd5-e", False), ("1234567890123", False)])
-def test_passwords_need_ten_characters_and_django_validators(password, ok):
+@pytest.mark.parametrize("password,ok", [("Ab3-cd5-efgh", True), ("Ab3-cd5-efg", False), ("1234567890123", False)])
+def test_passwords_need_twelve_characters_and_django_validators(password, ok):
     if ok:
         validate_password(password)
     else:
