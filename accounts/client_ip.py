@@ -2,7 +2,7 @@ from django.conf import settings
 
 
 def client_ip(request):
-    """The address a login attempt came from, for django-axes.
+    """The address a request came from, for django-axes and the audit trail.
 
     Behind the TLS-terminating proxy (BEHIND_PROXY) every request comes from the
     proxy, so the client is the last address the proxy appended to

@@ -99,4 +99,4 @@ def rectification_file(request, pk):
     rectification = selectors.rectification_detail(request.user, pk)
     if not rectification.report_file:
         raise Http404
-    return download(rectification.report_file, rectification.report_file_name)
+    return download(rectification.report_file, rectification.report_file_name, subject=rectification)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "subsidies",
     "rules",
     "documents",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: a timed-out session says so on the login page.
     "accounts.middleware.SessionLimitsMiddleware",
@@ -251,6 +253,8 @@ SECURE_SSL_REDIRECT = _https
 SECURE_HSTS_SECONDS = 31536000 if _https else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
+# Behind our own reverse proxy: trust its X-Forwarded-Proto, and the address it appends to X-Forwarded-For
+# (the login lockout and the audit trail).
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SESSION_COOKIE_AGE = 12 * 3600

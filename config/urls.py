@@ -46,5 +46,6 @@ urlpatterns = [
     path("subsidies/", include("subsidies.urls")),
     path("alliances/", include("studios.alliance_urls")),
     path("unions/", include("unions.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from audit.models import Action
+
 from .downloads import download
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -75,9 +77,10 @@ def write_xlsx(file, title, columns, rows):
     return count
 
 
-def xlsx_response(filename, title, columns, rows):
+def xlsx_response(filename, title, columns, rows, *, subject=None):
     """The workbook as a download; it is built in a temporary file the response streams and then closes."""
     file = tempfile.TemporaryFile()
-    write_xlsx(file, title, columns, rows)
+    count = write_xlsx(file, title, columns, rows)
     file.seek(0)
-    return download(file, filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return download(file, filename, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    subject=subject, action=Action.EXPORT, detail=f"{title}: {count}")

@@ -1,13 +1,21 @@
 """Writing and reading the transition log. Services call `log_transition` inside their transaction."""
+from audit.models import Action
+from audit.trail import record
+
 from .models import TransitionLog
 
 
 def log_transition(subject, *, union, transition, label, source, target, actor=None, comment=""):
-    """Records one transition of `subject`; `actor` None means the system did it (a scheduled job)."""
-    return TransitionLog.objects.create(
+    """Records one transition of `subject`; `actor` None means the system did it (a scheduled job).
+
+    Also writes its audit entry, in the same transaction: a transition rolled back leaves neither."""
+    entry = TransitionLog.objects.create(
         subject=subject, union=union, transition=transition, label=str(label),
         source=str(source), target=str(target), actor=actor, comment=comment,
     )
+    record(Action.TRANSITION, subject=subject, user=actor, operation=transition,
+           detail=f"{entry.label}：{entry.source} → {entry.target}" + (f"\n{comment}" if comment else ""))
+    return entry
 
 
 def timeline(subject):

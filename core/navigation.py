@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from audit.permissions import can_view_audit
 from subsidies.permissions import is_auditor
 from unions.models import Role
 from unions.scoping import sees_whole_tree
@@ -35,6 +36,8 @@ def menu_for(user, current_path):
         entries.append((_("周期考核评审"), reverse("assessments:cycle_reviews"), False))
     if sees_whole_tree(user) or user.role == Role.RECOMMENDING_STAFF:
         entries.append((_("工会组织"), reverse("unions:list"), False))
+    if can_view_audit(user):
+        entries.append((_("审计记录"), reverse("audit:list"), False))
     if user.is_staff:
         entries.append((_("系统管理"), reverse("admin:index"), False))
     items = []

@@ -50,4 +50,4 @@ def document_download(request, pk):
     document = selectors.document_detail(request.user, pk)
     if document.status != DocumentStatus.READY or not document.file:
         raise Http404
-    return download(document.file.open("rb"), document.filename, "application/pdf")
+    return download(document.file.open("rb"), document.filename, "application/pdf", subject=document)

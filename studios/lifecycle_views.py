@@ -89,13 +89,13 @@ def delist(request, pk):
 @login_required
 def change_evidence(request, pk):
     change = selectors.change_detail(request.user, pk)
-    return download(change.evidence.open("rb"), change.evidence_name)
+    return download(change.evidence.open("rb"), change.evidence_name, subject=change)
 
 
 @login_required
 def delisting_evidence(request, pk):
     delisting = selectors.delisting_detail(request.user, pk)
-    return download(delisting.evidence.open("rb"), delisting.evidence_name)
+    return download(delisting.evidence.open("rb"), delisting.evidence_name, subject=delisting)
 
 
 @login_required

@@ -206,7 +206,7 @@ def ledger_export(request, pk):
         yield [_("合计"), "", "", "", sums["transferred"], sums["spent"], sums["balance"], "", "", ""]
 
     filename = _("补助资金台账_%(s)s_%(y)d.xlsx") % {"s": grant.studio.name, "y": grant.year}
-    return xlsx_response(filename, _("补助资金台账"), columns, lines())
+    return xlsx_response(filename, _("补助资金台账"), columns, lines(), subject=grant)
 
 
 @login_required
@@ -214,7 +214,7 @@ def receipt(request, pk):
     entry = selectors.entry_detail(request.user, pk)
     if not entry.receipt:
         raise Http404
-    return download(entry.receipt.open("rb"), entry.receipt_name)
+    return download(entry.receipt.open("rb"), entry.receipt_name, subject=entry)
 
 
 @login_required

@@ -204,4 +204,5 @@ def attachment_delete(request, pk):
 def attachment_download(request, pk):
     """Only someone who may see the application gets its files, always as a download."""
     attachment = selectors.attachment_detail(request.user, pk)
-    return download(attachment.file.open("rb"), attachment.original_name, attachment.content_type)
+    return download(attachment.file.open("rb"), attachment.original_name, attachment.content_type,
+                    subject=attachment)
