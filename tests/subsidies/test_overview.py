@@ -86,7 +86,7 @@ def test_the_overview_sums_equal_the_ledgers_sums(generated):
 def test_the_overview_page_costs_the_same_queries_however_many_grants(generated, login,
                                                                        django_assert_max_num_queries):
     client = login(generated["city"])
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("subsidies:overview"), {"year": YEAR - 1})
     total = response.context["union_total"]
     assert f"{total.granted:,.2f}" in response.content.decode()
