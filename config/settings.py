@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.ratelimit.RateLimitMiddleware",  # after authentication: counts per user
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -270,6 +271,12 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
     },
+}
+
+# Searches (?q=) and exports per user: at most N requests in a window of S seconds (core/ratelimit.py).
+RATE_LIMITS = {
+    "search": (env.int("RATE_LIMIT_SEARCHES", default=60), 60),
+    "export": (env.int("RATE_LIMIT_EXPORTS", default=20), 60),
 }
 
 # Page size of list pages.

@@ -22,3 +22,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="studios-test-media-"))  # noqa: F405
+# The cache outlives each test and ids repeat between tests, so counts would leak from one test into the next:
+# rate limits are off here and tests/core/test_rate_limits.py turns them on with small numbers.
+RATE_LIMITS = {}

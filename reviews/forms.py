@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.numbers import plain
+from core.form_fields import ModelMultipleChoiceField
 from core.widgets import IsoDateInput
 
 from .models import (
@@ -113,7 +114,7 @@ class AttachmentForm(forms.Form):
 
 
 class PanelForm(forms.Form):
-    experts = forms.ModelMultipleChoiceField(label=_("评审专家"), queryset=None, widget=forms.CheckboxSelectMultiple,
+    experts = ModelMultipleChoiceField(label=_("评审专家"), queryset=None, widget=forms.CheckboxSelectMultiple,
                                              required=False)
 
     def __init__(self, *args, candidates, **kwargs):
@@ -160,7 +161,7 @@ class RecuseForm(forms.Form):
 class DeliberationForm(forms.Form):
     meeting_date = forms.DateField(label=_("会议日期"), widget=IsoDateInput())
     minutes_ref = forms.CharField(label=_("会议纪要编号"), max_length=100)
-    shortlisted = forms.ModelMultipleChoiceField(label=_("拟命名名单"), queryset=None,
+    shortlisted = ModelMultipleChoiceField(label=_("拟命名名单"), queryset=None,
                                                  widget=forms.CheckboxSelectMultiple, required=False)
     notes = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 

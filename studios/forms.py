@@ -3,6 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.form_fields import ModelMultipleChoiceField
 from core.widgets import IsoDateInput
 
 from .models import (
@@ -98,7 +99,7 @@ class JointProjectForm(forms.Form):
     title = forms.CharField(label=_("项目名称"), max_length=200)
     year = forms.IntegerField(label=_("立项年度"), min_value=2000, max_value=2100,
                               initial=lambda: timezone.localdate().year)
-    participants = forms.ModelMultipleChoiceField(label=_("参与工作室"), queryset=Studio.objects.none(),
+    participants = ModelMultipleChoiceField(label=_("参与工作室"), queryset=Studio.objects.none(),
                                                   widget=forms.CheckboxSelectMultiple,
                                                   help_text=_("至少两个本联盟的成员工作室。"))
     status = forms.ChoiceField(label=_("进展"), choices=JointProjectStatus.choices)
