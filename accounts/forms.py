@@ -1,5 +1,6 @@
 from django import forms
-from django.core.validators import RegexValidator
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,3 +24,13 @@ class TokenForm(forms.Form):
         if token and not self.device.verify_token(token):
             raise forms.ValidationError(_("验证码不正确或已使用，请输入验证器上新的验证码。"), code="invalid_token")
         return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    """Django sets the username's max_length but does not validate it, so an overlong name reached
+    authentication and the lockout's 255-character column (a server error on PostgreSQL). Refuse it first."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

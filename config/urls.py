@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.forms import LoginForm
 from core import views as core_views
 
 admin.site.site_header = "揭阳市劳模和工匠人才创新工作室管理系统"
@@ -33,7 +34,7 @@ urlpatterns = [
     path("inbox/", core_views.inbox, name="inbox"),
     path("inbox/<int:pk>/open/", core_views.inbox_open, name="inbox_open"),
     path("inbox/read-all/", core_views.inbox_read_all, name="inbox_read_all"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("accounts.urls")),

@@ -70,3 +70,9 @@ def test_behind_the_proxy_the_address_is_the_one_the_proxy_appended(client, user
 def test_without_a_proxy_the_forwarded_header_is_ignored(rf):
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert client_ip(request) == "10.0.0.1"
+
+
+def test_an_overlong_username_is_refused_before_authentication(client):
+    """The lockout keeps usernames in 255 characters: a longer one must be a form error, not a server error."""
+    response = client.post("/accounts/login/", {"username": "x" * 5000, "password": "whatever-123"})
+    assert response.status_code == 200 and response.context["form"].errors

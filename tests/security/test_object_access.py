@@ -12,6 +12,7 @@ ROUTES maps each URL name with an id to the object it takes and the roles that m
 first test fails when a route with an id has no entry here. The admin site is left out: every one
 of its views asks for a staff account (tests/security/test_routes.py) and its permissions.
 """
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -141,6 +142,7 @@ def _world():
         username="county2").union.path).first() or Alliance.objects.first()
     delisting = Delisting.objects.order_by("pk").first()
     concluded = NamingRound.objects.get(phase="concluded")
+    running = NamingRound.objects.latest("year")
     document = document_request(User.objects.get(username="city"), concluded, "decision")
     assignment = Assignment.objects.filter(expert__username="expert2").first()
     return {
@@ -155,7 +157,7 @@ def _world():
         "recommendation": (Recommendation.objects.first(), {"pk": Recommendation.objects.first().pk}),
         "concluded_round": (None, {"round_pk": concluded.pk}),
         "document": (None, {"pk": document.pk}),
-        "round": (None, {"pk": NamingRound.objects.latest("year").pk}),
+        "round": (None, {"pk": running.pk, "round_pk": running.pk}),
         "objection": (Objection.objects.first(), {"pk": Objection.objects.first().pk}),
         "assignment": (assignment, {"pk": assignment.pk}),
         "application": (_not_assigned_to_expert(), {"pk": _not_assigned_to_expert().pk}),
@@ -211,6 +213,8 @@ def _request(client, method, url, obj):
 def test_outsiders_get_404_and_the_wrong_role_403(route, world, db):
     spec = ROUTES[route.name]
     obj, arguments = world[spec.target]
+    # Every captured argument comes from the world: a sample id could hit nothing and pass as a 404.
+    assert set(re.findall(r"<(?:\w+:)?(\w+)>", route.route)) <= {*arguments, *spec.kwargs}, route.route
     url = route.url(**{**arguments, **spec.kwargs})
     failures = []
     for username in TRYING:
