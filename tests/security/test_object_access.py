@@ -30,7 +30,7 @@ from reviews.models import Application, ApplicationAttachment, AttachmentKind, A
 from studios.models import Alliance, ChangeRequest, Delisting, Member, Studio
 from subsidies.models import LedgerEntry, SubsidyGrant
 from tests.security.routes import all_routes, row_counts
-from unions.models import Role, Union, User
+from unions.models import Role, User
 from unions.scoping import scoped
 
 READ = frozenset()  # a page every user in scope may open
