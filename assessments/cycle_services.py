@@ -24,7 +24,7 @@ from reviews.scoring import combine
 from rules.models import RuleSet
 from studios.models import TITLED_STATES, Studio, StudioStatus
 from unions.models import Role, Union, UnionKind, User
-from unions.permissions import is_municipal_staff, is_recommending_staff_of, is_unit_staff_of
+from unions.permissions import is_recommending_staff_of, is_unit_staff_of, require_municipal_staff
 from unions.recipients import municipal_staff, recommending_staff, unit_staff
 
 from .models import (
@@ -45,8 +45,7 @@ def cycle_url(cycle):
 
 
 def _require_municipal(actor, action):
-    if not is_municipal_staff(actor):
-        raise PermissionDenied(_("只有市总工会工作人员可以%(a)s（第十条）。") % {"a": action})
+    require_municipal_staff(actor, _("只有市总工会工作人员可以%(a)s（第十条）。") % {"a": action})
 
 
 def _lock_cycle(cycle, from_phase=None):
@@ -464,16 +463,15 @@ def cycle_decide(actor, cycle, *, from_phase, meeting_date, minutes_ref, grades)
         errors["minutes_ref"] = _("请填写会议纪要编号。")
     if errors:
         raise ValidationError(errors)
-    evaluations = list(cycle.evaluations.select_for_update(of=("self",)).exclude(status=EvaluationStatus.CLOSED)
-                       .select_related("studio", "studio__unit", "studio__unit__recommending_union"))
+    # The studios are locked with their evaluations: a cancellation or delisting cannot slip in meanwhile.
+    evaluations = list(cycle.evaluations.select_for_update(of=("self", "studio")).exclude(
+        status=EvaluationStatus.CLOSED).select_related("studio", "studio__unit", "studio__unit__recommending_union"))
     _check_grades(evaluations, grades, cycle.rule_set)
     today = timezone.localdate()
     deadline = today + datetime.timedelta(days=cycle.rule_set.rectification_days)
     counts = {g: 0 for g in CycleGrade.values}
     for evaluation in evaluations:
-        source = evaluation.status
-        studio = Studio.objects.select_for_update(of=("self",)).get(pk=evaluation.studio_id)
-        evaluation.studio = studio
+        source, studio = evaluation.status, evaluation.studio
         if studio.status not in TITLED_STATES:
             evaluation.close()
             evaluation.save()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.history import hide_reviewers, timeline
 from core.lists import paginate, render_paged
+from core.stepper import stepper
 from reviews.errors import StaleAction
 from reviews.views.common import add_form_errors, report_errors, submit_form
 from rules.models import RuleSet
@@ -24,9 +25,6 @@ from .forms import (
     StartExpertReviewForm,
 )
 from .models import CYCLE_DIMENSIONS, CycleGrade, CyclePhase, CycleReview, EvaluationStatus, Rating
-
-PHASES = list(CyclePhase)
-
 
 def _run(request, call, success):
     """Runs a service call for a one-button action: its message on success, its refusal otherwise."""
@@ -78,14 +76,6 @@ def cycle_list(request):
                                                            "next_year": next_year})
 
 
-def _steps(cycle):
-    current = PHASES.index(cycle.phase)
-    deadlines = {CyclePhase.EVALUATION: cycle.evaluation_deadline, CyclePhase.EXPERT_REVIEW: cycle.expert_deadline}
-    return [{"label": phase.label, "deadline": deadlines.get(phase),
-             "state": "done" if i < current else "current" if i == current else "upcoming"}
-            for i, phase in enumerate(PHASES)]
-
-
 @login_required
 def cycle_detail(request, pk):
     user = request.user
@@ -102,7 +92,7 @@ def cycle_detail(request, pk):
     area = (cycles.area_evaluations(cycle, user.union) if user.role == Role.RECOMMENDING_STAFF and user.union_id
             else None)
     return render_paged(request, "assessments/cycle_detail.html", "assessments/_cycle_evaluations.html", {
-        "cycle": cycle, "steps": _steps(cycle), "page": paginate(request, evaluations),
+        "cycle": cycle, "steps": stepper(list(CyclePhase), cycle.phase, cycle.deadlines), "page": paginate(request, evaluations),
         "statuses": EvaluationStatus.choices, "status": status, "q": query,
         "progress": selectors.cycle_progress(cycle) if municipal else None,
         "can_recommend": (area is not None and cycle.phase == CyclePhase.EVALUATION

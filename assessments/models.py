@@ -167,9 +167,13 @@ class AssessmentCycle(ConcurrentTransitionMixin, models.Model):
         return range(self.year - self.rule_set.cycle_years + 1, self.year + 1)
 
     @property
+    def deadlines(self):
+        """The phases that end on a deadline (the self-evaluation's falls inside the first)."""
+        return {CyclePhase.EVALUATION: self.evaluation_deadline, CyclePhase.EXPERT_REVIEW: self.expert_deadline}
+
+    @property
     def current_deadline(self):
-        return {CyclePhase.EVALUATION: self.evaluation_deadline,
-                CyclePhase.EXPERT_REVIEW: self.expert_deadline}.get(self.phase)
+        return self.deadlines.get(self.phase)
 
     def has_panel(self):
         return self.panel_id is not None

@@ -1,6 +1,6 @@
 """第十四条: the municipal union's list of studios, people and results recommended for higher honours,
 each with its grounds linked (a 优秀 cycle grade, a result), from proposal to the outcome."""
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from core.history import log_transition
 from core.notifications import notify
 from reviews.errors import StaleAction
 from studios.models import TITLED_STATES, MemberRole, Studio
-from unions.permissions import is_municipal_staff
+from unions.permissions import require_municipal_staff
 from unions.recipients import unit_staff
 
 from .models import (
@@ -23,8 +23,7 @@ MEDAL_ROLES = (MemberRole.CORE, MemberRole.MENTOR)
 
 
 def _require_municipal(actor):
-    if not is_municipal_staff(actor):
-        raise PermissionDenied(_("只有市总工会工作人员可以管理推荐评先名单（第十四条）。"))
+    require_municipal_staff(actor, _("只有市总工会工作人员可以管理推荐评先名单（第十四条）。"))
 
 
 def _check(studio, honour, nominee, result, evaluation):

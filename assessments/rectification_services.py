@@ -19,7 +19,7 @@ from core.uploads import check_upload
 from reviews.errors import StaleAction
 from studios.lifecycle_services import studio_delist
 from studios.models import TITLED_STATES, DelistReason, StudioStatus
-from unions.permissions import is_municipal_staff, is_unit_staff_of
+from unions.permissions import is_unit_staff_of, require_municipal_staff
 from unions.recipients import municipal_staff, recommending_staff, unit_staff
 
 from .models import Rectification, RectificationStatus
@@ -49,8 +49,7 @@ def _log(rectification, actor, transition, label, source, comment=""):
 
 
 def _require_municipal(actor, action):
-    if not is_municipal_staff(actor):
-        raise PermissionDenied(_("只有市总工会工作人员可以%(a)s（第十一条）。") % {"a": action})
+    require_municipal_staff(actor, _("只有市总工会工作人员可以%(a)s（第十一条）。") % {"a": action})
 
 
 @transaction.atomic

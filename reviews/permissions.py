@@ -1,9 +1,8 @@
 """Who may do what in the naming workflow: named predicates used by services, views and templates."""
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from unions.models import Role
-from unions.permissions import is_municipal_staff, is_recommending_staff_of, is_unit_staff_of
+from unions.permissions import is_municipal_staff, is_recommending_staff_of, is_unit_staff_of, require_municipal_staff
 
 
 def can_manage_rounds(user):
@@ -27,5 +26,4 @@ def can_apply(user):
 
 def require_round_manager(user, action):
     """Refuses, naming the action, anyone but municipal staff (第六条: 市总工会组织审核、专家评审、集体研究……)."""
-    if not can_manage_rounds(user):
-        raise PermissionDenied(_("只有市总工会工作人员可以%(action)s（第六条）。") % {"action": action})
+    require_municipal_staff(user, _("只有市总工会工作人员可以%(action)s（第六条）。") % {"action": action})

@@ -1,5 +1,6 @@
 """Reads for the naming workflow."""
 from core.history import hide_reviewers, timeline
+from core.stepper import stepper
 from unions.scoping import get_scoped_object_or_404, scoped
 
 from django.db.models import Count, Prefetch, Q
@@ -36,13 +37,7 @@ def application_history(user, application):
 
 def phase_steps(naming_round):
     """The phases as a stepper: each with its state (done, current, upcoming) and deadline."""
-    deadlines = dict(naming_round.deadlines)
-    current = PHASE_ORDER.index(naming_round.phase)
-    return [
-        {"phase": phase, "label": phase.label, "deadline": deadlines.get(phase),
-         "state": "done" if i < current else "current" if i == current else "upcoming"}
-        for i, phase in enumerate(PHASE_ORDER)
-    ]
+    return stepper(PHASE_ORDER, naming_round.phase, dict(naming_round.deadlines))
 
 
 def latest_open_round():

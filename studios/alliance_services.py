@@ -4,7 +4,7 @@ The municipal union forms and keeps them. Only studios holding the title may lea
 member. Every change is logged on the alliance's history (shown on its page) and, when a studio joins, leaves or
 takes the lead, on that studio's history too; the unit unions of the studios concerned are told.
 """
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,15 +14,14 @@ from core.history import log_transition
 from core.notifications import notify
 from reviews.errors import StaleAction
 from unions.models import Union
-from unions.permissions import is_municipal_staff
+from unions.permissions import require_municipal_staff
 from unions.recipients import unit_staff
 
 from .models import TITLED_STATES, Alliance, AllianceMembership, JointProject, JointProjectStatus, Studio
 
 
 def _require_municipal(actor):
-    if not is_municipal_staff(actor):
-        raise PermissionDenied(_("只有市总工会工作人员可以组建和管理工作室联盟（第十七条）。"))
+    require_municipal_staff(actor, _("只有市总工会工作人员可以组建和管理工作室联盟（第十七条）。"))
 
 
 def _url(alliance):

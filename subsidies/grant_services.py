@@ -17,7 +17,7 @@ from core.numbers import check_document_number
 from reviews.errors import StaleAction
 from rules.models import RuleSet
 from studios.models import TITLED_STATES, Studio
-from unions.permissions import is_municipal_staff
+from unions.permissions import require_municipal_staff
 from unions.recipients import municipal_staff, recommending_staff, unit_staff
 
 from .models import BankAccount, EntryKind, GrantStatus, LedgerEntry, SubsidyGrant, Transfer, TransferStatus
@@ -30,8 +30,7 @@ def grant_url(grant):
 
 
 def _require_municipal(actor, action):
-    if not is_municipal_staff(actor):
-        raise PermissionDenied(_("只有市总工会工作人员可以%(a)s（第十二条、第十三条）。") % {"a": action})
+    require_municipal_staff(actor, _("只有市总工会工作人员可以%(a)s（第十二条、第十三条）。") % {"a": action})
 
 
 def _check_titled(studio):

@@ -2,6 +2,8 @@
 
 The workflows name these for their articles (reviews.permissions, for instance); the checks live here once.
 """
+from django.core.exceptions import PermissionDenied
+
 from .models import Role
 
 
@@ -19,3 +21,9 @@ def is_recommending_staff_of(user, owner):
 def is_municipal_staff(user):
     """The municipal union's staff; not the system administrator, who keeps the system but takes no decision."""
     return user.is_authenticated and user.is_active and user.role == Role.MUNICIPAL_STAFF
+
+
+def require_municipal_staff(user, refusal):
+    """Refuses anyone but municipal staff, with `refusal`: the action and the article that gives it to them."""
+    if not is_municipal_staff(user):
+        raise PermissionDenied(refusal)
