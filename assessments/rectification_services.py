@@ -128,7 +128,8 @@ def mark_overdue(today=None):
 
 
 def remind_due(today=None, days_before=3):
-    """Units whose rectification is due in `days_before` days and not yet reported."""
+    """Units whose rectification is due in `days_before` days and not yet reported; returns how many were told
+    (each unit's staff once per deadline, however often the job runs)."""
     today = today or timezone.localdate()
     due = today + datetime.timedelta(days=days_before)
     told = 0
@@ -136,7 +137,8 @@ def remind_due(today=None, days_before=3):
             "studio"):
         told += notify(unit_staff(rectification.studio), _("请在 %(d)s 前报告整改情况") % {"d": f"{due:%Y-%m-%d}"},
                        _("%(s)s：第十一条，逾期未整改的拟予摘牌。") % {"s": rectification.studio},
-                       rectification_url(rectification))
+                       rectification_url(rectification),
+                       key=f"rectification-reminder:{rectification.pk}:{due:%Y-%m-%d}")  # once per deadline
     return told
 
 

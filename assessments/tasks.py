@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.notifications import notify
+from core.tasks import RETRIED
 from rules.models import RuleSet
 from studios.models import TITLED_STATES, Studio
 from unions.models import Role, User
@@ -20,10 +21,14 @@ def _staff(role, union_ids):
     return User.objects.filter(is_active=True, role=role, union_id__in=union_ids)
 
 
-@shared_task
+@shared_task(**RETRIED)
 def remind_annual(today=None):
     """Every morning: the rule set's number of days before each 第九条 deadline, and the day after it,
-    tell whoever has not reported yet. Returns how many people were told."""
+    tell whoever has not reported yet. Returns how many people were told.
+
+    Idempotent: each reminder carries a key (year, report or assessment, before or after the deadline), and
+    nobody gets the same one twice, so a second run on the same day tells no one.
+    """
     today = datetime.date.fromisoformat(today) if today else timezone.localdate()
     rules = RuleSet.objects.current()
     # The day after a 31 December deadline is in the next year: look at last year's deadlines too.
@@ -51,7 +56,7 @@ def _remind_reports(year, due, late, url):
         recipients += _staff(Role.RECOMMENDING_STAFF, set(missing.values_list("unit__recommending_union_id", flat=True)))
     title = _("年度运行情况报告已逾期") if late else _("请报告创新工作室年度运行情况")
     return notify(recipients, title, _("第九条：%(y)d 年度运行情况报告截止日为 %(d)s。") % {
-        "y": year, "d": f"{due:%Y-%m-%d}"}, url)
+        "y": year, "d": f"{due:%Y-%m-%d}"}, url, key=f"annual-report-reminder:{year}:{'late' if late else 'due'}")
 
 
 def _remind_assessments(year, due, late, url):
@@ -66,13 +71,18 @@ def _remind_assessments(year, due, late, url):
         recipients += municipal_staff()
     title = _("年度考核情况逾期未报送") if late else _("请考核辖区创新工作室并报送市总工会")
     return notify(recipients, title, _("第九条：%(y)d 年度考核情况应于 %(d)s 前报市总工会，尚有 %(n)d 个工作室未报送。") % {
-        "y": year, "d": f"{due:%Y-%m-%d}", "n": count}, url)
+        "y": year, "d": f"{due:%Y-%m-%d}", "n": count}, url,
+        key=f"annual-assessment-reminder:{year}:{'late' if late else 'due'}")
 
 
-@shared_task
+@shared_task(**RETRIED)
 def rectification_deadlines(today=None):
     """Every morning (第十一条): remind units whose rectification is due soon, and propose delisting for those
-    whose deadline passed without a report."""
+    whose deadline passed without a report.
+
+    Idempotent: a reminder's key (the rectification and its deadline) reaches each person once, and marking
+    overdue is a transition from open that locks the row, so a second run finds nothing open past its deadline.
+    """
     today = datetime.date.fromisoformat(today) if today else timezone.localdate()
     days_before = RuleSet.objects.current().reminder_days_before
     return {"reminded": rectification_services.remind_due(today, days_before),

@@ -180,6 +180,23 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With Redis down a request must not hang (issue 7, point 11): what a task does is recorded in the database
+# first (core/outbox.py), queueing after commit tries once (core/queueing.py), and these bound that try to
+# about a second. No page reads a task's result, and asking for one would make every send subscribe to the
+# result store first (about 19 s of reconnecting when Redis is down), so results are not kept; a caller that
+# wants one passes ignore_result=False.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A send connects once, for at most a second (kombu otherwise retries the connection for about 6 s). The
+    # worker's own consuming connection is not affected: it keeps retrying (broker_connection_max_retries).
+    "max_retries": 0,
+    "socket_connect_timeout": 1,
+    # A Redis that accepts and never answers: give up on a command after 5 s (longer than the worker's 1 s BRPOP).
+    "socket_timeout": 5,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 # Periodic jobs (run `celery -A config beat` beside the worker).
 CELERY_BEAT_SCHEDULE = {
     "approve-ended-publicities": {
@@ -198,7 +215,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.rectification_deadlines",
         "schedule": crontab(hour=0, minute=30),
     },
+    "flush-outbox": {  # e-mails whose queueing failed (Redis down) or whose sending is to be tried again
+        "task": "core.tasks.flush_outbox",
+        "schedule": 60.0,
+    },
+    "produce-waiting-documents": {  # documents asked for while Redis was down
+        "task": "documents.tasks.produce_waiting_documents",
+        "schedule": 300.0,
+    },
 }
+# The outbox (core/outbox.py): a failed e-mail is tried again after 1, 2, 4 … minutes (at most an hour apart),
+# this many times in all, then flagged for staff; /healthz reports rows still pending after OUTBOX_LATE_MINUTES.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+OUTBOX_LATE_MINUTES = env.int("OUTBOX_LATE_MINUTES", default=15)
 
 # Official documents (GB/T 9704-2012). Fonts default to the bundled free Fandol fonts
 # (documents/fonts/README.md); a union with licensed 方正小标宋 / 仿宋_GB2312 files points these at them.
@@ -227,6 +256,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="揭阳市总工会创新工作室系统 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# An SMTP server that does not answer fails the attempt (recorded on the outbox row) instead of holding a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # Links in e-mails point here.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -1,4 +1,7 @@
-"""What every workflow shares: the transition log (who, when, from, to, comment) and the in-app inbox."""
+"""What every workflow shares: the transition log (who, when, from, to, comment), the in-app inbox and the
+outbox of side effects that must outlive a broker outage."""
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -69,6 +72,9 @@ class Notification(models.Model):
     url = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    # A scheduled reminder's event (e.g. one rectification's reminder before one deadline): the same event
+    # reaches a recipient once, however often the job runs. Empty for messages of a user's action.
+    key = models.CharField(_("事件标识"), max_length=150, blank=True, default="")
 
     scope_union_lookup = "recipient__union"
 
@@ -77,6 +83,8 @@ class Notification(models.Model):
         verbose_name_plural = _("站内消息")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], condition=~models.Q(key=""),
+                                               name="one_notification_per_recipient_and_event")]
 
     def __str__(self):
         return self.title
@@ -107,3 +115,49 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+
+def new_outbox_key():
+    return uuid.uuid4().hex
+
+
+class OutboxKind(models.TextChoices):
+    EMAIL = "email", _("电子邮件")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败，待人工处理")
+
+
+class OutboxMessage(models.Model):
+    """A side effect written in the same transaction as the action that causes it (core/outbox.py).
+
+    The row, not the broker, holds the promise: it is delivered once after commit when Redis answers, else by
+    the every-minute job or `manage.py flush_outbox`; failures wait `next_attempt_at` and give up after
+    OUTBOX_MAX_ATTEMPTS, flagged for staff.
+    """
+
+    kind = models.CharField(_("类别"), max_length=16, choices=OutboxKind.choices)
+    # Unique per side effect; the e-mail's Message-ID is made from it, so a copy resent after a crash between
+    # sending and recording is recognisable as the same message.
+    key = models.CharField(_("幂等标识"), max_length=64, unique=True, default=new_outbox_key, editable=False)
+    payload = models.JSONField(_("内容"))
+    status = models.CharField(_("状态"), max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    scope_union_lookup = None  # system plumbing: only the administrator sees it, in the admin
+
+    class Meta:
+        verbose_name = _("待发消息")
+        verbose_name_plural = _("待发消息")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.payload.get('subject', '')}"

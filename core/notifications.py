@@ -1,22 +1,34 @@
-"""Telling people: an inbox row per recipient now, an e-mail after the transaction commits."""
+"""Telling people: an inbox row per recipient and an e-mail in the outbox, both in the caller's transaction."""
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from . import outbox
 from .models import Notification
-from .tasks import send_email
 
 
-def notify(recipients, title, body="", url=""):
-    """Notifies each active recipient once, in the inbox and by e-mail (queued only if the caller commits)."""
-    recipients = {u.pk: u for u in recipients if u.is_active}.values()
+@transaction.atomic(savepoint=False)  # the caller's transaction when there is one; its own otherwise
+def notify(recipients, title, body="", url="", key=""):
+    """Notifies each active recipient once, in the inbox and by e-mail; returns how many were told.
+
+    The inbox rows and the e-mail's outbox row commit or roll back with the caller (core/outbox.py delivers the
+    e-mail after the commit). `key` names a scheduled reminder's event (its object and day): a recipient who
+    already has a message with that key is not told again, so a job that runs twice reminds once.
+    """
+    recipients = {u.pk: u for u in recipients if u.is_active}
+    if key:
+        told = set(Notification.objects.filter(key=key, recipient__in=list(recipients))
+                   .values_list("recipient_id", flat=True))
+        recipients = {pk: user for pk, user in recipients.items() if pk not in told}
+    recipients = recipients.values()
     Notification.objects.bulk_create(
-        Notification(recipient=user, title=title, body=body, url=url) for user in recipients
+        Notification(recipient=user, title=title, body=body, url=url, key=key) for user in recipients
     )
-    emails = sorted({u.email for u in recipients if u.email})
+    emails = {u.email for u in recipients if u.email}
     if emails:
         link = f"\n\n{settings.SITE_URL.rstrip('/')}{url}" if url else ""
-        send_email.delay_on_commit(f"【创新工作室系统】{title}", f"{body}{link}", emails)
+        outbox.email(f"【创新工作室系统】{title}", f"{body}{link}", emails)
     return len(recipients)
 
 

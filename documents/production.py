@@ -32,25 +32,32 @@ def pdf_for(kind, naming_round, on_progress=lambda percent: None):
     return rendering.write_pdf(parts)
 
 
-def _set(pk, **fields):
-    OfficialDocument.objects.filter(pk=pk).update(**fields)
-
-
 def produce(pk):
-    """Renders the document and keeps the file; a failure is recorded on the document, not lost."""
+    """Renders the document and keeps the file; a failure is recorded on the document, not lost.
+
+    Renders at most once per request, however often the task is delivered: it first claims the document
+    (pending → running, a compare-and-set that touches one row or none), so a duplicate finds it claimed and
+    returns. The file is kept only if the document still asks for the data that were rendered: asked for again
+    with changed data meanwhile, the newer request's render wins and this one is dropped, so a late render never
+    overwrites a newer file.
+    """
     document = OfficialDocument.objects.select_related("naming_round__rule_set").get(pk=pk)
-    if document.status not in (DocumentStatus.PENDING, DocumentStatus.FAILED):
-        return document  # a duplicate task for a document already produced or being produced
-    _set(pk, status=DocumentStatus.RUNNING, progress=5)
-    naming_round = document.naming_round
+    fingerprint = document.fingerprint
+    claimed = OfficialDocument.objects.filter(pk=pk, status=DocumentStatus.PENDING, fingerprint=fingerprint)
+    if not claimed.update(status=DocumentStatus.RUNNING, progress=5):
+        return None  # a duplicate task: produced, being produced, or failed and waiting to be asked for again
+    mine = OfficialDocument.objects.filter(pk=pk, status=DocumentStatus.RUNNING, fingerprint=fingerprint)
     try:
-        pdf, pages = pdf_for(document.kind, naming_round, on_progress=lambda percent: _set(pk, progress=percent))
+        pdf, pages = pdf_for(document.kind, document.naming_round,
+                             on_progress=lambda percent: mine.update(progress=percent))
     except Exception as error:  # recorded for the user, with the traceback in the log
         logger.exception("document %s could not be produced", pk)
-        _set(pk, status=DocumentStatus.FAILED, error=f"{type(error).__name__}: {error}")
+        mine.update(status=DocumentStatus.FAILED, error=f"{type(error).__name__}: {error}")
         return None
     with transaction.atomic():
-        document = OfficialDocument.objects.select_for_update().get(pk=pk)
+        document = mine.select_for_update().first()
+        if document is None:
+            return None  # asked for again with other data while this one rendered
         old = document.file.name
         document.file.save(document.filename, ContentFile(pdf), save=False)
         document.status, document.progress, document.pages = DocumentStatus.READY, 100, pages

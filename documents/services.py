@@ -1,8 +1,10 @@
 """Asking for an official document: checked, kept while its data are unchanged, produced after commit."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.queueing import enqueue_on_commit
 from reviews.models import RoundPhase
 from unions.models import Role
 from unions.permissions import is_municipal_staff
@@ -60,7 +62,8 @@ def document_request(actor, naming_round, kind):
     if not _created and document.fingerprint == fingerprint and document.status != DocumentStatus.FAILED:
         return document  # current, or already on its way
     document.fingerprint, document.status, document.progress, document.error = fingerprint, DocumentStatus.PENDING, 0, ""
-    document.requested_by = actor
+    document.requested_by, document.requested_at = actor, timezone.now()
     document.save()
-    transaction.on_commit(lambda: produce_document.delay(document.pk))
+    # Pending is the record: should Redis be down, documents.tasks.produce_waiting_documents queues it later.
+    enqueue_on_commit(produce_document, document.pk)
     return document

@@ -225,14 +225,19 @@ def _finish_if_complete(application):
 
 
 def remind_unscored(naming_round, days_left):
-    """Tells each expert with tasks still to score how many and by when; returns how many were told."""
+    """Tells each expert with tasks still to score how many and by when; returns how many were told.
+
+    Once per expert for each reminder day: the key names the round, its deadline and the days left.
+    """
     waiting = (Assignment.objects.filter(application__naming_round=naming_round, status=AssignmentStatus.ASSIGNED)
                .values("expert").annotate(n=Count("pk")))
     counts = {row["expert"]: row["n"] for row in waiting}
+    key = f"expert-reminder:{naming_round.pk}:{naming_round.expert_deadline:%Y-%m-%d}:{days_left}"
+    told = 0
     for expert in User.objects.filter(pk__in=counts, is_active=True):
         when = _("今天") if days_left == 0 else _("%(n)d 天后") % {"n": days_left}
-        notify([expert], _("评分提醒：还有 %(n)d 份申报待评分") % {"n": counts[expert.pk]},
-               _("专家评审截止日为 %(d)s（%(when)s），请及时完成评分。") % {
-                   "d": f"{naming_round.expert_deadline:%Y-%m-%d}", "when": when},
-               reverse("reviews:assignment_list"))
-    return len(counts)
+        told += notify([expert], _("评分提醒：还有 %(n)d 份申报待评分") % {"n": counts[expert.pk]},
+                       _("专家评审截止日为 %(d)s（%(when)s），请及时完成评分。") % {
+                           "d": f"{naming_round.expert_deadline:%Y-%m-%d}", "when": when},
+                       reverse("reviews:assignment_list"), key=key)
+    return told

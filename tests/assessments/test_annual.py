@@ -182,6 +182,19 @@ def test_reminders_go_out_before_each_deadline_and_again_when_it_passes(area, pu
     assert late.filter(recipient=area["other_county"]).exists() and late.filter(recipient=area["city"]).exists()
 
 
+def test_the_reminder_job_run_twice_reminds_once(area, published_rules):
+    from assessments.tasks import remind_annual
+    from tests.conftest import row_counts
+
+    report_due, assessment_due = published_rules.annual_deadlines(YEAR)
+    for day in (report_due - datetime.timedelta(days=published_rules.reminder_days_before),
+                report_due + datetime.timedelta(days=1), assessment_due + datetime.timedelta(days=1)):
+        assert remind_annual(day.isoformat()) > 0
+        once = row_counts()
+        assert remind_annual(day.isoformat()) == 0
+        assert row_counts() == once
+
+
 def test_a_studio_reports_from_the_year_after_its_naming(area):
     fresh = factories.StudioFactory(unit=area["studios"][0].unit, named_year=YEAR)
     with pytest.raises(ValidationError, match="从下一年度起报告和考核"):

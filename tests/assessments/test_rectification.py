@@ -111,6 +111,20 @@ def test_the_reminder_goes_out_before_the_deadline(city_area, rectification):
     assert Notification.objects.filter(recipient=city_area["unit"], title__contains="报告整改情况").exists()
 
 
+def test_the_deadline_job_run_twice_has_the_effect_of_once(city_area, rectification):
+    from tests.conftest import row_counts
+
+    days = rectification.evaluation.cycle.rule_set.reminder_days_before
+    before = rectification.deadline - datetime.timedelta(days=days)
+    day_after = rectification.deadline + datetime.timedelta(days=1)
+    for day, effect in ((before, {"reminded": 2, "overdue": 0}), (day_after, {"reminded": 0, "overdue": 2})):
+        assert rectification_deadlines(day.isoformat()) == effect
+        once = row_counts()
+        assert rectification_deadlines(day.isoformat()) == {"reminded": 0, "overdue": 0}
+        assert row_counts() == once
+    assert _status(rectification) == RectificationStatus.OVERDUE
+
+
 def test_a_studio_delisted_for_another_reason_is_not_marked_overdue(city_area, rectification):
     from studios import lifecycle_services as life
 

@@ -7,13 +7,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from documents import production, rendering, services
 from documents.models import DocumentKind, DocumentStatus, OfficialDocument
+from documents.tasks import produce_document, produce_waiting_documents
 from reviews import decision_services as decisions
 from reviews import services as round_services
 from reviews.models import Application, ApplicationStatus, RoundPhase
 from tests import factories
+from tests.conftest import row_counts
 from tests.reviews.test_decision_and_naming import _decide
 from unions.models import Role
 
@@ -147,6 +150,58 @@ def test_a_failed_render_is_recorded_and_can_be_retried(city, concluded, login, 
     monkeypatch.undo()
     now(services.document_request, city, concluded, "decision")
     assert OfficialDocument.objects.get().status == DocumentStatus.READY
+
+
+def test_a_second_delivery_of_the_task_renders_nothing_and_keeps_the_finished_file(city, concluded, now):
+    document = now(services.document_request, city, concluded, "decision")
+    document.refresh_from_db()
+    kept = (document.status, document.file.name, document.finished_at)
+    assert produce_document.delay(document.pk).get() == document.pk  # the broker delivered it again
+    document.refresh_from_db()
+    assert (document.status, document.file.name, document.finished_at) == kept
+
+
+def test_a_render_overtaken_by_a_newer_request_is_dropped(city, concluded, django_capture_on_commit_callbacks,
+                                                          monkeypatch):
+    """Asked for again with changed data while rendering: the late render must not overwrite the newer one."""
+    with django_capture_on_commit_callbacks(execute=False):
+        document = services.document_request(city, concluded, "decision")
+    unit = Application.objects.filter(naming_round=concluded, status=ApplicationStatus.NAMED).first().unit
+    render = production.pdf_for
+
+    def renamed_meanwhile(*args, **kwargs):
+        type(unit).objects.filter(pk=unit.pk).update(name="揭阳市更名后机械有限公司工会")
+        with django_capture_on_commit_callbacks(execute=False):
+            services.document_request(city, concluded, "decision")
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(production, "pdf_for", renamed_meanwhile)
+    assert production.produce(document.pk) is None  # rendered, then dropped
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.PENDING and not document.file
+    monkeypatch.undo()
+    assert production.produce(document.pk).status == DocumentStatus.READY
+    assert "揭阳市更名后机械有限公司" in _cells(OfficialDocument.objects.get().file.read())
+
+
+def test_a_document_asked_for_while_redis_was_down_is_produced_once_by_the_job(
+        city, concluded, login, broker, django_capture_on_commit_callbacks):
+    broker.down()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(city).post(reverse("documents:produce", args=[concluded.pk, "decision"]))
+    assert response.status_code == 302
+    document = OfficialDocument.objects.get()
+    assert document.status == DocumentStatus.PENDING
+    broker.eager()
+    assert produce_waiting_documents() == 0  # just asked for: probably still in the queue
+    OfficialDocument.objects.update(requested_at=timezone.now() - datetime.timedelta(minutes=3))
+    assert produce_waiting_documents() == 1
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.READY
+    once = row_counts(), document.file.name, document.finished_at
+    assert produce_waiting_documents() == 0
+    document.refresh_from_db()
+    assert (row_counts(), document.file.name, document.finished_at) == once
 
 
 def test_the_page_polls_while_a_document_is_being_produced(city, concluded, login):

@@ -16,6 +16,7 @@ from reviews.tasks import approve_ended_publicities
 from rules.models import RuleSet
 from studios.models import Studio
 from tests import factories
+from tests.conftest import row_counts
 from tests.reviews.conftest import advance_to, complete_draft
 from unions.models import Role
 
@@ -135,6 +136,16 @@ def test_the_nightly_job_confirms_an_ended_publicity(city, scored):
         publicity_start=datetime.date(2026, 11, 2), publicity_end=datetime.date(2026, 11, 6))
     assert approve_ended_publicities() == {naming_round.pk: (3, 0)}
     assert Application.objects.filter(status=ApplicationStatus.APPROVED).count() == 3
+
+
+def test_the_nightly_job_run_twice_confirms_once(city, scored):
+    naming_round = _in_publicity(city, scored)
+    NamingRound.objects.filter(pk=naming_round.pk).update(
+        publicity_start=datetime.date(2026, 11, 2), publicity_end=datetime.date(2026, 11, 6))
+    assert approve_ended_publicities() == {naming_round.pk: (3, 0)}
+    once = row_counts()
+    assert approve_ended_publicities() == {naming_round.pk: (0, 0)}
+    assert row_counts() == once
 
 
 def test_naming_creates_the_studios_by_article_6_and_concludes_the_round(city, scored, client):

@@ -266,6 +266,26 @@ def test_experts_are_reminded_before_the_deadline_and_on_the_day(assigned, city)
     assert remind_experts() == 3  # the expert with nothing left to score is not reminded
 
 
+def test_the_expert_reminder_job_run_twice_reminds_once(assigned, city):
+    import datetime
+
+    from django.utils import timezone
+
+    from core.models import OutboxMessage
+    from reviews.models import NamingRound
+    from reviews.tasks import remind_experts
+    from tests.conftest import row_counts
+
+    naming_round = advance_to(city, assigned["round"], RoundPhase.EXPERT_REVIEW)
+    NamingRound.objects.filter(pk=naming_round.pk).update(expert_deadline=timezone.localdate())
+    emails = OutboxMessage.objects.count()
+    assert remind_experts() == 4
+    assert OutboxMessage.objects.count() == emails + 4  # one e-mail to each expert
+    once = row_counts()
+    assert remind_experts() == 0
+    assert row_counts() == once
+
+
 def test_a_site_visit_is_recorded_between_audit_and_expert_review(reviewing, city, login):
     import datetime
 
