@@ -5,6 +5,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.stored_files import atomic_with_files, store
+
 from . import content, rendering
 from .models import DocumentKind, DocumentStatus, OfficialDocument
 
@@ -49,10 +51,10 @@ def produce(pk):
         logger.exception("document %s could not be produced", pk)
         _set(pk, status=DocumentStatus.FAILED, error=f"{type(error).__name__}: {error}")
         return None
-    with transaction.atomic():
+    with atomic_with_files():
         document = OfficialDocument.objects.select_for_update().get(pk=pk)
         old = document.file.name
-        document.file.save(document.filename, ContentFile(pdf), save=False)
+        store(document.file, document.filename, ContentFile(pdf))
         document.status, document.progress, document.pages = DocumentStatus.READY, 100, pages
         document.finished_at = timezone.now()
         document.save()

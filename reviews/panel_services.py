@@ -224,8 +224,10 @@ def _finish_if_complete(application):
                        source=ApplicationStatus.UNDER_REVIEW, target=application.status, actor=None)
 
 
+@transaction.atomic
 def remind_unscored(naming_round, days_left):
-    """Tells each expert with tasks still to score how many and by when; returns how many were told."""
+    """Tells each expert with tasks still to score how many and by when; returns how many were told.
+    All or none, so a retried job never reminds anyone twice."""
     waiting = (Assignment.objects.filter(application__naming_round=naming_round, status=AssignmentStatus.ASSIGNED)
                .values("expert").annotate(n=Count("pk")))
     counts = {row["expert"]: row["n"] for row in waiting}

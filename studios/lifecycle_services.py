@@ -12,6 +12,7 @@ from django_fsm import TransitionNotAllowed
 from core.history import log_transition
 from core.notifications import notify
 from core.numbers import check_document_number
+from core.stored_files import atomic_with_files, store
 from core.uploads import check_upload
 from reviews.errors import StaleAction
 from unions.permissions import is_municipal_staff, is_recommending_staff_of, is_unit_staff_of
@@ -75,7 +76,7 @@ LEADER_FIELDS = ["new_leader_name", "new_leader_gender", "new_leader_job_title",
                  "new_leader_honour_year"]
 
 
-@transaction.atomic
+@atomic_with_files()
 def change_request_create(actor, studio, *, kind, reason, explanation, evidence, **leader):
     """第七条: the unit union asks to change the leader, rename or cancel (or, 第八条(五), to be delisted)."""
     studio = _lock_studio(studio)
@@ -105,7 +106,7 @@ def change_request_create(actor, studio, *, kind, reason, explanation, evidence,
     original = _checked_name(evidence)
     change = ChangeRequest(studio=studio, kind=kind, reason=reason, explanation=explanation.strip(),
                            requested_by=actor, evidence_name=original, **fields)
-    change.evidence.save(original, evidence, save=False)
+    store(change.evidence, original, evidence)
     change.save()
     _log(studio, actor, "change_request", _("提出变更申请：%(k)s") % {"k": change.get_kind_display()}, studio.status,
          f"{change.get_reason_display()}。{change.explanation}" + (f"（新名称：{change.new_name}）" if change.new_name else ""))
@@ -231,7 +232,7 @@ def _record_delisting(actor, studio, *, reason, facts, decision_number, decided_
                           decided_on=decided_on, decided_by=actor, change_request=change_request)
     if evidence is not None:
         delisting.evidence_name = _checked_name(evidence)
-        delisting.evidence.save(delisting.evidence_name, evidence, save=False)
+        store(delisting.evidence, delisting.evidence_name, evidence)
     delisting.save()
     studio.delist()
     studio.ended_on = decided_on
@@ -239,7 +240,7 @@ def _record_delisting(actor, studio, *, reason, facts, decision_number, decided_
     return delisting
 
 
-@transaction.atomic
+@atomic_with_files()
 def studio_delist(actor, studio, *, reason, facts, decision_number, decided_on, evidence=None):
     """第八条: 不再保留其市级创新工作室称号，予以摘牌 — by the municipal union, for one of the five reasons."""
     if not is_municipal_staff(actor):
