@@ -28,20 +28,20 @@ from assessments import cycle_services as cycles
 from assessments import recommendation_services as recommendations
 from assessments import rectification_services as rectifications
 from assessments import tasks as assessment_tasks
-from assessments.models import AssessmentCycle, RecommendationStatus, RectificationStatus
+from assessments.models import RecommendationStatus, RectificationStatus
 from documents import services as documents
 from reviews import application_services as apps
 from reviews import decision_services as decisions
 from reviews import panel_services
 from reviews import services as round_services
-from reviews.models import ApplicationAttachment, Assignment, Objection, RoundPhase
+from reviews.models import ApplicationAttachment, Objection, RoundPhase
 from rules import services as rules
 from rules.models import RuleSet
 from studios import alliance_services as alliances
 from studios import importing
 from studios import lifecycle_services as life
 from studios import record_services as records
-from studios.models import Alliance, ChangeStatus, Member, StudioResult
+from studios.models import ChangeStatus, Member, StudioResult
 from subsidies import account_services, grant_services, ledger_services
 from subsidies.models import GrantStatus, LedgerEntry, Transfer, TransferStatus
 from tests import factories
