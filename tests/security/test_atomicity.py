@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -29,6 +30,7 @@ from assessments import recommendation_services as recommendations
 from assessments import rectification_services as rectifications
 from assessments import tasks as assessment_tasks
 from assessments.models import RecommendationStatus, RectificationStatus
+from core.views import PasswordChangeView
 from documents import services as documents
 from reviews import application_services as apps
 from reviews import decision_services as decisions
@@ -706,9 +708,8 @@ def _(w):
 
 # --- a view that writes and notifies itself --------------------------------------------------------------------
 
+@case(PasswordChangeView)
 def _password_change(w):
-    from django.test import Client
-
     client = Client()
     client.force_login(w["unit"])
     cookies = client.cookies
@@ -755,8 +756,8 @@ OTHER_WRITERS = {
     "core.views": ["PasswordChangeView"],
     "studios.importing": ["import_studios"],
 }
-CASES.setdefault("core.views.PasswordChangeView", []).append(("", _password_change))
-WRITING = re.compile(r"\.(save|create|update|delete|bulk_create|set)\(|\b(notify|log_transition|on_commit|assign_perm)\(")
+WRITING = re.compile(r"\.(save|create|update|delete|bulk_create|set)\("
+                     r"|\b(notify|log_transition|on_commit|assign_perm|store)\(")
 BASE = Path(settings.BASE_DIR)
 APPS = sorted(p.parent.name for p in BASE.glob("*/apps.py"))
 

@@ -39,7 +39,8 @@ from tests.subsidies.conftest import approved, prepared, receipt, transferred, w
 from .worlds import DECISION_NUMBER, TODAY, YEAR, after_publicity, fresh, naming, pdf, people, rectification, score
 
 pytestmark = [pytest.mark.django_db(transaction=True),
-              pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL; .ci/run runs these there")]
+              pytest.mark.skipif(connection.vendor != "postgresql",
+                                 reason="row locks need PostgreSQL; .ci/run runs these there")]
 
 REFUSALS = (StaleAction, ValidationError, PermissionDenied)
 SLOWER = 0.01  # seconds added to every query in the race
