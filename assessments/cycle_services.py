@@ -17,6 +17,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from core.history import log_transition
 from core.notifications import notify
+from core.unique import refused_if_taken
 from reviews.errors import StaleAction
 from reviews.models import ExpertPanel
 from reviews.panel_services import conflict_of
@@ -116,8 +117,9 @@ def cycle_open(actor, *, year, notes="", **deadlines):
     if not 2022 <= year <= this_year:
         raise ValidationError({"year": _("考核年度应在 2022 年至今年之间。")})
     last = AssessmentCycle.objects.select_for_update().order_by("-year").first()
+    opened = StaleAction(_("%(y)d 年度周期考核已开启。") % {"y": year})
     if last and last.year == year:
-        raise StaleAction(_("%(y)d 年度周期考核已开启。") % {"y": year})
+        raise opened
     if last and year - last.year < rule_set.cycle_years:
         raise ValidationError({"year": _("第十条：每 %(n)d 年进行一次周期考核，上一次为 %(y)d 年度。") % {
             "n": rule_set.cycle_years, "y": last.year}})
@@ -130,8 +132,11 @@ def cycle_open(actor, *, year, notes="", **deadlines):
     if not studios:
         raise ValidationError({"year": _("没有 %(y)d 年及以前命名、正常运行的工作室，无需周期考核（第十条）。") % {
             "y": year - rule_set.cycle_years}})
-    cycle = AssessmentCycle.objects.create(year=year, union=Union.objects.get(kind=UnionKind.MUNICIPAL),
-                                           rule_set=rule_set, notes=notes.strip(), created_by=actor, **deadlines)
+    # Before the first cycle there is no row to lock: a colleague opening it at the same moment meets the
+    # unique year instead.
+    with refused_if_taken(opened):
+        cycle = AssessmentCycle.objects.create(year=year, union=Union.objects.get(kind=UnionKind.MUNICIPAL),
+                                               rule_set=rule_set, notes=notes.strip(), created_by=actor, **deadlines)
     evaluations = CycleEvaluation.objects.bulk_create(CycleEvaluation(cycle=cycle, studio=s) for s in studios)
     for evaluation in evaluations:
         _log(evaluation, actor, "cycle_open", _("纳入 %(y)d 年度周期考核") % {"y": year}, evaluation.studio.status,
@@ -345,12 +350,15 @@ def cycle_assign(actor, evaluation, expert):
 
 def _lock_review(actor, review):
     locked = CycleReview.objects.select_for_update(of=("self",)).get(pk=review.pk)
-    if locked.expert_id != actor.pk or not actor.has_perm(REVIEW_PERMISSION, locked.evaluation):
+    if locked.expert_id != actor.pk:
+        raise PermissionDenied(_("这不是您的评审任务。"))
+    # Before the permission: a recusal in another tab has taken it back, and the expert should hear why.
+    if locked.status != "assigned":
+        raise StaleAction(_("该评审任务已%(s)s。") % {"s": locked.get_status_display()})
+    if not actor.has_perm(REVIEW_PERMISSION, locked.evaluation):
         raise PermissionDenied(_("这不是您的评审任务。"))
     evaluation = _lock_evaluation(locked.evaluation)
     _require_phase(evaluation.cycle, CyclePhase.EXPERT_REVIEW)
-    if locked.status != "assigned":
-        raise StaleAction(_("该评审任务已%(s)s。") % {"s": locked.get_status_display()})
     return locked, evaluation
 
 

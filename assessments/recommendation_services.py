@@ -53,7 +53,10 @@ def _check(studio, honour, nominee, result, evaluation):
 @transaction.atomic
 def recommendation_create(actor, *, year, honour, studio, grounds, nominee="", result=None, evaluation=None):
     _require_municipal(actor)
-    studio = Studio.objects.select_for_update(of=("self",)).select_related("leader", "unit").get(pk=studio.pk)
+    # Locked alone, then read with its leader: a lock through the leader's join finds no studio when a leader
+    # change commits while this one waits (PostgreSQL re-checks the join against the old leader).
+    Studio.objects.select_for_update().filter(pk=studio.pk).values_list("pk", flat=True).get()
+    studio = Studio.objects.select_related("leader", "unit").get(pk=studio.pk)
     nominee = (nominee or "").strip()
     errors = _check(studio, honour, nominee, result, evaluation)
     if studio.status not in TITLED_STATES:

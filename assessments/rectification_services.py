@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.history import log_transition
 from core.notifications import notify
+from core.stored_files import atomic_with_files, store
 from core.uploads import check_upload
 from reviews.errors import StaleAction
 from studios.lifecycle_services import studio_delist
@@ -52,7 +53,7 @@ def _require_municipal(actor, action):
     require_municipal_staff(actor, _("只有市总工会工作人员可以%(a)s（第十一条）。") % {"a": action})
 
 
-@transaction.atomic
+@atomic_with_files()
 def rectification_report(actor, rectification, *, report, evidence=None):
     """The unit union's report of what it has put right, with optional evidence (content-checked)."""
     locked = _lock(rectification, RectificationStatus.OPEN)
@@ -63,7 +64,7 @@ def rectification_report(actor, rectification, *, report, evidence=None):
     if evidence is not None:
         check_upload(evidence)
         locked.report_file_name = os.path.basename(evidence.name)[:200]
-        locked.report_file.save(locked.report_file_name, evidence, save=False)
+        store(locked.report_file, locked.report_file_name, evidence)
     source = locked.status
     locked.report, locked.reported_at = report.strip(), timezone.now()
     locked.submit_report()
@@ -127,9 +128,10 @@ def mark_overdue(today=None):
     return count
 
 
+@transaction.atomic
 def remind_due(today=None, days_before=3):
-    """Units whose rectification is due in `days_before` days and not yet reported; returns how many were told
-    (each unit's staff once per deadline, however often the job runs)."""
+    """Units whose rectification is due in `days_before` days and not yet reported; returns how many were told.
+    Each unit's staff once per deadline however often the job runs, and all or none, so a retry never doubles."""
     today = today or timezone.localdate()
     due = today + datetime.timedelta(days=days_before)
     told = 0
@@ -171,7 +173,7 @@ def rectification_extend(actor, rectification, *, deadline, comment):
     return locked
 
 
-@transaction.atomic
+@atomic_with_files()
 def rectification_confirm_delisting(actor, rectification, *, decision_number, decided_on, facts, evidence=None):
     """第八条(四): 经整改仍不能运转的，予以摘牌 — the proposal confirmed by the municipal union."""
     _require_municipal(actor, _("确认摘牌"))

@@ -2,6 +2,7 @@
 import datetime
 
 from celery import shared_task
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +33,8 @@ def remind_annual(today=None):
     today = datetime.date.fromisoformat(today) if today else timezone.localdate()
     rules = RuleSet.objects.current()
     # The day after a 31 December deadline is in the next year: look at last year's deadlines too.
-    return sum(_remind(rules, year, today) for year in (today.year - 1, today.year))
+    with transaction.atomic():  # all reminders or none, so a retried job never reminds anyone twice
+        return sum(_remind(rules, year, today) for year in (today.year - 1, today.year))
 
 
 def _remind(rules, year, today):

@@ -5,6 +5,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.stored_files import atomic_with_files, store
+
 from . import content, rendering
 from .models import DocumentKind, DocumentStatus, OfficialDocument
 
@@ -54,12 +56,12 @@ def produce(pk):
         logger.exception("document %s could not be produced", pk)
         mine.update(status=DocumentStatus.FAILED, error=f"{type(error).__name__}: {error}")
         return None
-    with transaction.atomic():
+    with atomic_with_files():
         document = mine.select_for_update().first()
         if document is None:
             return None  # asked for again with other data while this one rendered
         old = document.file.name
-        document.file.save(document.filename, ContentFile(pdf), save=False)
+        store(document.file, document.filename, ContentFile(pdf))
         document.status, document.progress, document.pages = DocumentStatus.READY, 100, pages
         document.finished_at = timezone.now()
         document.save()

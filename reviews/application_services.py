@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from core.history import log_transition
+from core.stored_files import atomic_with_files, store
 from core.uploads import check_upload
 from core.notifications import notify
 
@@ -227,9 +228,10 @@ def application_audit_reject(actor, application, *, from_status, comment=""):
     return locked
 
 
-@transaction.atomic
+@atomic_with_files()
 def attachment_add(actor, application, kind, upload):
-    """Stores an upload checked by its content (core.uploads); only while the application may be edited."""
+    """Stores an upload checked by its content (core.uploads); only while the application may be edited.
+    The file goes again if the action fails (core.stored_files)."""
     locked = _lock(application)
     check_can_edit(actor, locked)
     _extension, content_type = check_upload(upload)
@@ -237,12 +239,8 @@ def attachment_add(actor, application, kind, upload):
     attachment = ApplicationAttachment(application=locked, kind=kind, original_name=original, size=upload.size,
                                        content_type=content_type, uploaded_by=actor)
     attachment.full_clean(exclude=["file"])
-    attachment.file.save(original, upload, save=False)
-    try:
-        attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)  # a row that failed to save leaves no file behind
-        raise
+    store(attachment.file, original, upload)
+    attachment.save()
     return attachment
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from core.history import log_transition
 from core.notifications import notify
 from core.numbers import check_document_number
+from core.stored_files import atomic_with_files, store
 from core.uploads import check_upload
 from core.workdays import add_working_days
 from studios.models import Leader, Member, MemberRole, Studio, StudioStatus
@@ -102,7 +103,7 @@ def publicity_open(naming_round, today=None):
             and naming_round.publicity_start <= today <= naming_round.publicity_end)
 
 
-@transaction.atomic
+@atomic_with_files()
 def objection_submit(application, *, channel, objector_kind, objector_name, contact, facts, letter=None,
                      recorded_by=None):
     """Takes an objection during the publicity; a unit must attach its sealed letter."""
@@ -130,7 +131,7 @@ def objection_submit(application, *, channel, objector_kind, objector_name, cont
     if letter is not None:
         check_upload(letter)
         objection.letter_name = letter.name[:200]
-        objection.letter.save(letter.name, letter, save=False)
+        store(objection.letter, letter.name, letter)
     objection.save()
     notify(municipal_staff(), _("收到公示异议，请核实"),
            _("关于“%(a)s”的异议（%(c)s）。") % {"a": application, "c": objection.get_channel_display()},

@@ -18,7 +18,9 @@ from core.numbers import plain
 from core.notifications import notify
 from unions.models import Role, User
 
-from .models import Application, ApplicationStatus, Assignment, AssignmentStatus, ExpertPanel, RoundPhase, ScoreItem
+from .models import (
+    Application, ApplicationStatus, Assignment, AssignmentStatus, ExpertPanel, NamingRound, RoundPhase, ScoreItem,
+)
 from .permissions import require_round_manager
 from unions.recipients import municipal_staff
 from .services import StaleAction
@@ -41,6 +43,8 @@ def conflict_of(expert, application):
 def panel_save(actor, naming_round, experts):
     """Creates the round's panel or changes its experts; an expert with tasks cannot be removed."""
     require_round_manager(actor, _("组织专家评审"))
+    # Locked, so two officers changing the experts at once take turns instead of adding the same one twice.
+    naming_round = NamingRound.objects.select_for_update().get(pk=naming_round.pk)
     if naming_round.phase not in PANEL_PHASES:
         raise ValidationError(_("当前处于“%(phase)s”阶段，专家评审组在审核或专家评审阶段组建。")
                               % {"phase": naming_round.get_phase_display()})
@@ -145,10 +149,13 @@ def auto_assign(actor, panel):
 def _lock_own(expert, assignment):
     locked = Assignment.objects.select_for_update(of=("self",)).select_related(
         "application__naming_round__rule_set", "application__unit").get(pk=assignment.pk)
-    if locked.expert_id != expert.pk or not expert.has_perm(REVIEW_PERMISSION, locked.application):
+    if locked.expert_id != expert.pk:
         raise PermissionDenied(_("这不是您的评审任务。"))
+    # Before the permission: a recusal in another tab has taken it back, and the expert should hear why.
     if locked.status != AssignmentStatus.ASSIGNED:
         raise StaleAction(_("该评审任务已是“%(s)s”，评分提交后不能修改。") % {"s": locked.get_status_display()})
+    if not expert.has_perm(REVIEW_PERMISSION, locked.application):
+        raise PermissionDenied(_("这不是您的评审任务。"))
     return locked
 
 
@@ -224,10 +231,12 @@ def _finish_if_complete(application):
                        source=ApplicationStatus.UNDER_REVIEW, target=application.status, actor=None)
 
 
+@transaction.atomic
 def remind_unscored(naming_round, days_left):
     """Tells each expert with tasks still to score how many and by when; returns how many were told.
 
-    Once per expert for each reminder day: the key names the round, its deadline and the days left.
+    Once per expert for each reminder day (the key names the round, its deadline and the days left), and all or
+    none, so a retried job never reminds anyone twice.
     """
     waiting = (Assignment.objects.filter(application__naming_round=naming_round, status=AssignmentStatus.ASSIGNED)
                .values("expert").annotate(n=Count("pk")))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.history import log_transition
 from core.notifications import notify
+from core.unique import refused_if_taken
 from rules.models import RuleSet
 from unions.models import Role, Union, User
 
@@ -60,14 +61,16 @@ def round_create(actor, *, year, notes="", **deadlines):
     rule_set = RuleSet.objects.current()
     if rule_set is None:
         raise ValidationError(_("没有已启用的规则参数，请先在系统管理中启用一个版本。"))
+    taken = ValidationError({"year": _("%(year)d 年度已有市级命名批次（第六条：每年命名一批）。") % {"year": year}})
     if NamingRound.objects.filter(year=year, level=RoundLevel.MUNICIPAL).exists():
-        raise ValidationError({"year": _("%(year)d 年度已有市级命名批次（第六条：每年命名一批）。") % {"year": year}})
+        raise taken
     deadlines = {**default_deadlines(rule_set, timezone.localdate()), **{k: v for k, v in deadlines.items() if v}}
     _check_deadlines(deadlines)
     naming_round = NamingRound(year=year, union=Union.objects.get(depth=1), rule_set=rule_set, notes=notes,
                                created_by=actor, **deadlines)
     naming_round.full_clean(exclude=["phase"])  # a protected FSM field cannot be re-assigned by cleaning
-    naming_round.save()
+    with refused_if_taken(taken):  # a colleague creating the same year's round at the same moment
+        naming_round.save()
     log_transition(naming_round, union=naming_round.union, transition="create", label=_("创建批次"),
                    source="", target=naming_round.phase, actor=actor,
                    comment=_("采用第 %(v)d 版规则参数。") % {"v": rule_set.version})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.history import log_transition
 from core.notifications import notify
+from core.unique import refused_if_taken
 from reviews.errors import StaleAction
 from unions.models import Union
 from unions.permissions import require_municipal_staff
@@ -29,7 +30,10 @@ def _url(alliance):
 
 
 def _lock_alliance(alliance):
-    return Alliance.objects.select_for_update(of=("self",)).select_related("lead", "lead__unit").get(pk=alliance.pk)
+    # The row alone, then its lead: a lock taken through the join would find no alliance when a colleague's
+    # change of lead commits while this one waits (PostgreSQL re-checks the join against the old lead).
+    Alliance.objects.select_for_update().filter(pk=alliance.pk).values_list("pk", flat=True).get()
+    return Alliance.objects.select_related("lead", "lead__unit").get(pk=alliance.pk)
 
 
 def _titled(studio, field, role):
@@ -56,13 +60,17 @@ def _tell(studios, title, body, alliance):
     notify([user for studio in studios for user in unit_staff(studio)], title, body, _url(alliance))
 
 
+def _name_taken(name):
+    return ValidationError({"name": _("已有名为“%(n)s”的工作室联盟。") % {"n": name}})
+
+
 def _check_fields(name, field, founded_on, exclude_pk=None):
     errors = {}
     name, field = (name or "").strip(), (field or "").strip()
     if not name:
         errors["name"] = _("请填写联盟名称。")
     elif Alliance.objects.filter(name=name).exclude(pk=exclude_pk).exists():
-        errors["name"] = _("已有名为“%(n)s”的工作室联盟。") % {"n": name}
+        errors.update(_name_taken(name).message_dict)
     if not field:
         errors["field"] = _("请填写联盟的专业领域（第十七条：横向联合）。")
     if founded_on is None or founded_on > timezone.localdate():
@@ -81,8 +89,9 @@ def alliance_create(actor, *, name, field, lead, founded_on, description=""):
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    alliance = Alliance.objects.create(name=name, field=field, lead=lead, founded_on=founded_on,
-                                       description=(description or "").strip(), created_by=actor)
+    with refused_if_taken(_name_taken(name)):  # a colleague forming one of the same name at the same moment
+        alliance = Alliance.objects.create(name=name, field=field, lead=lead, founded_on=founded_on,
+                                           description=(description or "").strip(), created_by=actor)
     AllianceMembership.objects.create(alliance=alliance, studio=lead, joined_on=founded_on)
     _log(alliance, actor, "create", _("成立工作室联盟"),
          _("领衔工作室：%(lead)s；专业领域：%(field)s。") % {"lead": lead, "field": field})
@@ -118,7 +127,8 @@ def alliance_update(actor, alliance, *, name, field, lead, founded_on, descripti
                if getattr(alliance, f) != new]
     alliance.name, alliance.field, alliance.founded_on, alliance.description = name, field, founded_on, description
     alliance.lead = lead
-    alliance.save()
+    with refused_if_taken(_name_taken(name)):
+        alliance.save()
     if changed:
         _log(alliance, actor, "update", _("修改联盟信息"), _("修改了：%(f)s。") % {"f": "、".join(changed)})
     if lead.pk != old_lead.pk:

@@ -12,6 +12,8 @@ from django_fsm import TransitionNotAllowed
 from core.history import log_transition
 from core.notifications import notify
 from core.numbers import check_document_number
+from core.stored_files import atomic_with_files, store
+from core.unique import refused_if_taken
 from core.uploads import check_upload
 from reviews.errors import StaleAction
 from unions.permissions import is_municipal_staff, is_recommending_staff_of, is_unit_staff_of
@@ -28,7 +30,11 @@ def _url(studio):
 
 
 def _lock_studio(studio):
-    return Studio.objects.select_for_update(of=("self",)).select_related("unit", "leader").get(pk=studio.pk)
+    """The studio, row-locked, then read with its unit and leader. The lock takes the row alone: locked through
+    a join, PostgreSQL re-checks the join against the leader it first read, so when a colleague's approved leader
+    change commits meanwhile, the waiting query finds no studio at all."""
+    Studio.objects.select_for_update().filter(pk=studio.pk).values_list("pk", flat=True).get()
+    return Studio.objects.select_related("unit", "leader").get(pk=studio.pk)
 
 
 def _lock_change(change, from_status):
@@ -75,7 +81,7 @@ LEADER_FIELDS = ["new_leader_name", "new_leader_gender", "new_leader_job_title",
                  "new_leader_honour_year"]
 
 
-@transaction.atomic
+@atomic_with_files()
 def change_request_create(actor, studio, *, kind, reason, explanation, evidence, **leader):
     """第七条: the unit union asks to change the leader, rename or cancel (or, 第八条(五), to be delisted)."""
     studio = _lock_studio(studio)
@@ -105,7 +111,7 @@ def change_request_create(actor, studio, *, kind, reason, explanation, evidence,
     original = _checked_name(evidence)
     change = ChangeRequest(studio=studio, kind=kind, reason=reason, explanation=explanation.strip(),
                            requested_by=actor, evidence_name=original, **fields)
-    change.evidence.save(original, evidence, save=False)
+    store(change.evidence, original, evidence)
     change.save()
     _log(studio, actor, "change_request", _("提出变更申请：%(k)s") % {"k": change.get_kind_display()}, studio.status,
          f"{change.get_reason_display()}。{change.explanation}" + (f"（新名称：{change.new_name}）" if change.new_name else ""))
@@ -152,6 +158,9 @@ def change_decide(actor, change, *, from_status, approve, comment="", decision_n
     the studio is cancelled, or — on the unit's own request — delisted under 第八条(五)."""
     if not is_municipal_staff(actor):
         raise PermissionDenied(_("只有市总工会工作人员可以审批变更申请（第七条）。"))
+    # The studio before the request, the order studio_delist takes them in: an approval and a delisting at the
+    # same moment wait for each other instead of deadlocking.
+    studio = _lock_studio(Studio(pk=change.studio_id))
     locked = _lock_change(change, from_status)
     if locked.status != ChangeStatus.RECOMMENDED:
         raise ValidationError(_("只有推荐单位已审核同意的申请可以审批。"))
@@ -161,12 +170,10 @@ def change_decide(actor, change, *, from_status, approve, comment="", decision_n
         _apply(locked, "reject")
         locked.decided_at = timezone.now()
         locked.save()
-        studio = locked.studio
         _log(studio, actor, "change_reject", _("市总工会不予批准变更：%(k)s") % {"k": locked.get_kind_display()},
              studio.status, comment)
         notify([*unit_staff(studio), *recommending_staff(studio)], _("变更申请未获批准"), comment, _url(studio))
         return locked
-    studio = _lock_studio(locked.studio)
     if studio.status not in TITLED_STATES:
         raise ValidationError(_("“%(s)s”已%(state)s，不能再变更。") % {"s": studio, "state": studio.get_status_display()})
     if locked.kind == ChangeKind.DELIST:
@@ -197,6 +204,11 @@ def change_decide(actor, change, *, from_status, approve, comment="", decision_n
 def _rename(studio, change, today):
     """第六条: the name is always 领衔人姓名+劳模和工匠人才创新工作室; the old one stays in the history."""
     old_name, old_leader = studio.name, studio.leader.name
+    new_name = studio_name_for(change.new_leader_name)
+    # Checked when the unit asked, and again now: another studio may have taken the name since.
+    taken = ValidationError(_("已有名为“%(n)s”的工作室，不能批准这项变更（第六条命名规则）。") % {"n": new_name})
+    if Studio.objects.filter(name=new_name).exclude(pk=studio.pk).exists():
+        raise taken
     FormerName.objects.create(studio=studio, name=old_name, leader_name=old_leader, until=today)
     if change.kind == ChangeKind.CHANGE_LEADER:
         studio.leader = Leader.objects.create(
@@ -205,8 +217,9 @@ def _rename(studio, change, today):
             honour_year=change.new_leader_honour_year)
     else:  # the same person under a new name
         Leader.objects.filter(pk=studio.leader_id).update(name=change.new_leader_name)
-    studio.name = studio_name_for(change.new_leader_name)
-    studio.save()
+    studio.name = new_name
+    with refused_if_taken(taken):
+        studio.save()
     return _("名称由“%(old)s”变更为“%(new)s”。") % {"old": old_name, "new": studio.name}
 
 
@@ -231,7 +244,7 @@ def _record_delisting(actor, studio, *, reason, facts, decision_number, decided_
                           decided_on=decided_on, decided_by=actor, change_request=change_request)
     if evidence is not None:
         delisting.evidence_name = _checked_name(evidence)
-        delisting.evidence.save(delisting.evidence_name, evidence, save=False)
+        store(delisting.evidence, delisting.evidence_name, evidence)
     delisting.save()
     studio.delist()
     studio.ended_on = decided_on
@@ -239,7 +252,7 @@ def _record_delisting(actor, studio, *, reason, facts, decision_number, decided_
     return delisting
 
 
-@transaction.atomic
+@atomic_with_files()
 def studio_delist(actor, studio, *, reason, facts, decision_number, decided_on, evidence=None):
     """第八条: 不再保留其市级创新工作室称号，予以摘牌 — by the municipal union, for one of the five reasons."""
     if not is_municipal_staff(actor):

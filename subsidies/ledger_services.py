@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.stored_files import atomic_with_files, store
 from core.uploads import check_upload
 from reviews.errors import StaleAction
 from unions.permissions import is_municipal_staff, is_unit_staff_of
@@ -38,7 +39,7 @@ def _transferred_on(grant):
     return grant.entries.get(kind=EntryKind.TRANSFER_IN).occurred_on
 
 
-@transaction.atomic
+@atomic_with_files()
 def expense_record(actor, grant, *, occurred_on, amount, category, description, receipt):
     """支出: by the studio's unit union, with a receipt, for an allowed use, within the balance."""
     grant = _lock(grant)
@@ -76,7 +77,7 @@ def expense_record(actor, grant, *, occurred_on, amount, category, description, 
     entry = LedgerEntry(grant=grant, kind=EntryKind.EXPENSE, occurred_on=occurred_on, amount=-amount,
                         category=category, description=description.strip(), recorded_by=actor,
                         receipt_name=os.path.basename(receipt.name)[:200])
-    entry.receipt.save(entry.receipt_name, receipt, save=False)
+    store(entry.receipt, entry.receipt_name, receipt)
     entry.save()
     return entry
 

@@ -78,6 +78,7 @@ def _refresh_recommending(top):
         Union.objects.filter(pk=node.pk).update(recommending_union=by_path[node.path])
 
 
+@transaction.atomic
 def union_update(union, **fields):
     """Renames or edits the contact details of a union (not its place in the tree)."""
     for name, value in fields.items():

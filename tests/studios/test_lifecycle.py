@@ -208,3 +208,15 @@ def test_disagreement_needs_a_reason_and_ends_the_request(world):
                        comment="新领衔人尚未取得市级工匠称号。")
     assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.REJECTED
     assert Notification.objects.filter(recipient=world["unit"], title__contains="未获推荐单位同意").exists()
+
+
+def test_approving_a_new_name_another_studio_took_meanwhile_is_refused_and_changes_nothing(world):
+    """The name is checked when the unit asks and again at the approval (第六条: names are unique)."""
+    change = through_review(world, ask(world))
+    factories.StudioFactory(leader=factories.LeaderFactory(name="林海"), name="林海劳模和工匠人才创新工作室")
+    logs = TransitionLog.objects.count()
+    with pytest.raises(ValidationError, match="已有名为“林海劳模和工匠人才创新工作室”的工作室"):
+        life.change_decide(world["city"], change, from_status=ChangeStatus.RECOMMENDED, approve=True)
+    assert Studio.objects.get(pk=world["studio"].pk).name == "陈伟劳模和工匠人才创新工作室"
+    assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.RECOMMENDED
+    assert not FormerName.objects.exists() and TransitionLog.objects.count() == logs
