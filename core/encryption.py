@@ -79,8 +79,18 @@ def decrypt(token):
 
 
 def rotate(token):
-    """The same value under the first key (MultiFernet.rotate)."""
-    return _fernet(_keys()).rotate(token.encode()).decode()
+    """The same value under the first key (MultiFernet.rotate); `token` itself when that key already opens it."""
+    keys = _keys()
+    try:
+        _fernet(keys[:1]).decrypt(token.encode())
+        return token
+    except InvalidToken:
+        pass
+    try:
+        return _fernet(keys).rotate(token.encode()).decode()
+    except InvalidToken:
+        raise UndecryptableValue(
+            "A stored personal-data value cannot be decrypted with FIELD_ENCRYPTION_KEYS.") from None
 
 
 def is_token(value):

@@ -4,11 +4,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Notification
+from .personal_data import redact
 from .tasks import send_email
 
 
 def notify(recipients, title, body="", url=""):
-    """Notifies each active recipient once, in the inbox and by e-mail (queued only if the caller commits)."""
+    """Notifies each active recipient once, in the inbox and by e-mail (queued only if the caller commits). A
+    number typed into a reason that travels here is masked: messages and e-mails are no place for one."""
+    title, body = redact(str(title)), redact(str(body))
     recipients = {u.pk: u for u in recipients if u.is_active}.values()
     Notification.objects.bulk_create(
         Notification(recipient=user, title=title, body=body, url=url) for user in recipients

@@ -26,15 +26,16 @@ PROVINCES = frozenset({
     "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43",
     "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
 })
-ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^(0\d{2,3})-?([1-9]\d{6,7})$")
+ID_SHAPE = re.compile(r"^\d{17}[\dX]$", re.ASCII)
+MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+LANDLINE = re.compile(r"^(0\d{2,3})-?([1-9]\d{6,7})$", re.ASCII)
 
 # Numbers inside free text: an 18-character identity number with a plausible birth date, an 11-digit mobile;
 # not when part of a longer run of digits or letters (a patent number, a voucher).
 ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}"
-                        r"[\dXx](?![0-9A-Za-z])")
-MOBILE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?![0-9A-Za-z])")
+                        r"[\dXx](?![0-9A-Za-z])", re.ASCII)
+MOBILE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?![0-9A-Za-z])",
+                            re.ASCII)
 
 
 def normalize_id_number(value):
