@@ -62,8 +62,8 @@ def studio_export_rows(queryset, user):
     for (name, leader, id_number, mobile, unit_id, unit, recommender, year, number, status, field, founded,
          members) in rows.iterator(chunk_size=2000):
         owner = SimpleNamespace(unit_id=unit_id)
-        yield (name, leader, shown_id_number(user, owner, id_number), shown_mobile(user, owner, mobile), unit,
-               recommender or "", year, number, str(labels.get(status, status)), field, founded, members)
+        yield (name, leader, unit, recommender or "", year, number, str(labels.get(status, status)), field, founded,
+               members, shown_id_number(user, owner, id_number), shown_mobile(user, owner, mobile))
 
 
 def change_list(user):

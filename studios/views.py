@@ -28,10 +28,11 @@ def studio_list(request):
 def studio_export(request):
     """The studio list as Excel, with the same search and filters as on the page."""
     filterset = StudioFilter(request.GET, queryset=selectors.studio_list(request.user), user=request.user)
-    columns = [Column(_("工作室名称"), 36), Column(_("领衔人"), 10), Column(_("领衔人身份证号"), 22),
-               Column(_("领衔人手机号"), 14), Column(_("所在单位"), 34),
+    columns = [Column(_("工作室名称"), 36), Column(_("领衔人"), 10), Column(_("所在单位"), 34),
                Column(_("推荐单位"), 24), Column(_("命名年度"), 10), Column(_("命名文号"), 20), Column(_("状态"), 10),
-               Column(_("专业领域"), 18), Column(_("组建日期"), 12), Column(_("成员人数"), 10)]
+               Column(_("专业领域"), 18), Column(_("组建日期"), 12), Column(_("成员人数"), 10),
+               # masked unless the user may read them (unions.permissions.sees_personal_data)
+               Column(_("领衔人身份证号"), 22), Column(_("领衔人手机号"), 14)]
     filename = _("创新工作室名录_%(date)s.xlsx") % {"date": f"{timezone.localdate():%Y%m%d}"}
     return xlsx_response(filename, _("创新工作室"), columns, selectors.studio_export_rows(filterset.qs, request.user))
 

@@ -1066,12 +1066,16 @@ class Command(BaseCommand):
             Union.objects.filter(pk=parent.pk).update(numchild=children)
         self.created["synthetic_unions"] = len(new_units)
 
-        leaders = Leader.objects.bulk_create([
+        # A leader left behind by a deleted studio is the same person (one row per 身份证号): reused.
+        leaders = {leader.name: leader for leader in Leader.objects.filter(
+            name__startswith=SYNTHETIC_LEADER_PREFIX, studios__isnull=True)}
+        leaders.update((leader.name, leader) for leader in Leader.objects.bulk_create([
             Leader(name=SYNTHETIC_LEADER.format(n), unit=units[SYNTHETIC_UNIT.format(n)],
                    honour=HonourKind.MUNICIPAL_MODEL, honour_year=2015 + n % 8, job_title="技术骨干",
                    id_number=synthetic_id_number(n), mobile=f"139{n:08d}")
-            for n in numbers
-        ], batch_size=BATCH)
+            for n in numbers if SYNTHETIC_LEADER.format(n) not in leaders
+        ], batch_size=BATCH))
+        leaders = [leaders[SYNTHETIC_LEADER.format(n)] for n in numbers]
         studios = Studio.objects.bulk_create([
             Studio(name=studio_name_for(leader.name), unit=leader.unit, leader=leader, named_year=2023 + n % 3,
                    decision_number=f"揭工总〔{2023 + n % 3}〕{n % 30 + 1}号", field="合成数据")
