@@ -30,7 +30,8 @@ class Decrypted(str):
         value.token = token
         return value
 
-    def __reduce__(self):  # pickled (the cache, a session) as plain text, never as the token
+    def __reduce__(self):
+        # Copied or pickled as a plain str: a copy saved later is encrypted afresh rather than trusted to match.
         return str, (str(self),)
 
 
