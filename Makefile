@@ -19,11 +19,13 @@ $(STAMP): pyproject.toml constraints.txt | $(PY)
 
 install: $(STAMP)
 
+# DEBUG=true: the development keys for personal data (config/settings.py); without DEBUG the encryption keys
+# must be set (README "Personal data"), as in production.
 migrate: install
-	$(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py seed_demo
 
 # Embedded defaults: SQLite, Celery tasks run eagerly, e-mail to the console.
 # The demo logs in with passwords only; README "等保 preset" says how to try the second factor.

@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from core.personal_data import redact
+
 from .context import current
 from .models import AuditChain, AuditEntry, Result
 
@@ -30,10 +32,12 @@ def record(action, *, result=Result.SUCCESS, subject=None, object_repr="", opera
         ip = context.ip
     if user is not None and not user.is_authenticated:
         user = None
+    # No identity or mobile number is ever kept here in full (个人信息保护法): a username typed at the login, a
+    # comment or a file name may hold one.
     entry = AuditEntry(
-        user=user, username=username if username is not None else getattr(user, "username", ""),
-        ip=_valid_ip(ip), action=action, operation=operation[:50], result=result, detail=detail,
-        object_repr=(object_repr or (str(subject) if subject is not None else ""))[:OBJECT_REPR_LENGTH],
+        user=user, username=redact(username if username is not None else getattr(user, "username", "")),
+        ip=_valid_ip(ip), action=action, operation=operation[:50], result=result, detail=redact(detail),
+        object_repr=redact(object_repr or (str(subject) if subject is not None else ""))[:OBJECT_REPR_LENGTH],
     )
     if subject is not None:
         entry.content_type, entry.object_id = ContentType.objects.get_for_model(subject), subject.pk

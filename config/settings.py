@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from core.encryption import check_keys, derived_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -19,6 +21,18 @@ DEBUG = env.bool("DEBUG", default=False)
 # The default key is for local use only; `check --deploy` flags its "django-insecure-" prefix.
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-key-not-for-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+# Personal data at rest (个人信息保护法; README "Personal data"): 身份证号 and telephone numbers are stored as Fernet
+# tokens under FIELD_ENCRYPTION_KEYS (comma-separated; the first encrypts, all decrypt, so keys rotate), and found
+# by an HMAC under FIELD_INDEX_KEY (core/encryption.py). Without DEBUG they must be set: the process refuses to
+# start otherwise. With DEBUG (`make run`) they default to keys derived from the development SECRET_KEY;
+# config/settings_test.py sets its own.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+FIELD_INDEX_KEY = env("FIELD_INDEX_KEY", default="")
+if DEBUG:
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [derived_key(SECRET_KEY, "field-encryption")]
+    FIELD_INDEX_KEY = FIELD_INDEX_KEY or derived_key(SECRET_KEY, "field-index")
+check_keys(FIELD_ENCRYPTION_KEYS, FIELD_INDEX_KEY)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -294,7 +308,9 @@ SESSION_COOKIE_AGE = 12 * 3600
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Identity and mobile numbers are masked in every record, whoever logs it (core.personal_data).
+    "filters": {"redact_personal_data": {"()": "core.personal_data.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_personal_data"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -3,7 +3,16 @@
 DATABASE_URL and REDIS_URL still come from the environment, so the same suite
 runs on SQLite/eager tasks and on PostgreSQL/Redis (see .ci/run).
 """
-from .settings import *  # noqa: F401,F403
+import os
+
+from core.encryption import derived_key
+
+# Keys for personal data (core/encryption.py), fixed for the test run and put in the environment first, so that
+# config.settings accepts them and the processes tests start (backup and restore, a Celery worker) share them.
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", derived_key("tests", "field-encryption"))
+os.environ.setdefault("FIELD_INDEX_KEY", derived_key("tests", "field-index"))
+
+from .settings import *  # noqa: F401,F403,E402
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -3,12 +3,15 @@ from audit.models import Action
 from audit.trail import record
 
 from .models import TransitionLog
+from .personal_data import redact
 
 
 def log_transition(subject, *, union, transition, label, source, target, actor=None, comment=""):
     """Records one transition of `subject`; `actor` None means the system did it (a scheduled job).
 
-    Also writes its audit entry, in the same transaction: a transition rolled back leaves neither."""
+    Also writes its audit entry, in the same transaction: a transition rolled back leaves neither. An identity
+    or mobile number typed into the comment (a reason, an explanation) is masked: the history is widely read."""
+    comment = redact(str(comment))
     entry = TransitionLog.objects.create(
         subject=subject, union=union, transition=transition, label=str(label),
         source=str(source), target=str(target), actor=actor, comment=comment,

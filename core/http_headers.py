@@ -7,8 +7,10 @@ from django.conf import settings
 from django.utils.cache import add_never_cache_headers
 
 # Pages and files that show personal data (个人信息保护法): names with contacts, account numbers,
-# leaders' and members' details, objectors, uploaded evidence. A browser or proxy must not keep a
-# copy, e.g. on a shared office computer after logout. The whole admin site counts too (accounts).
+# leaders' and members' details — every page that shows a 身份证号 or mobile, in full or masked, and every form
+# that takes one —, objectors, uploaded evidence. A browser or proxy must not keep a copy, e.g. on a shared
+# office computer after logout. The whole admin site counts too (accounts).
+# tests/security/test_personal_data.py checks that the pages showing the numbers are here.
 NO_STORE_ROUTES = frozenset({
     "password_change",
     "unions:detail",
@@ -17,10 +19,13 @@ NO_STORE_ROUTES = frozenset({
     "subsidies:receipt",
     "studios:detail",
     "studios:export",
+    "studios:change_new",
+    "studios:leader_identity",
     "studios:change_evidence",
     "studios:delisting_evidence",
     "reviews:application_detail",
     "reviews:application_edit",
+    "reviews:assignment_detail",
     "reviews:attachment_download",
     "reviews:objections",
     "reviews:round_export",

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from . import outbox
 from .models import Notification
+from .personal_data import redact
 
 
 @transaction.atomic(savepoint=False)  # the caller's transaction when there is one; its own otherwise
@@ -14,8 +15,10 @@ def notify(recipients, title, body="", url="", key=""):
 
     The inbox rows and the e-mail's outbox row commit or roll back with the caller (core/outbox.py delivers the
     e-mail after the commit). `key` names a scheduled reminder's event (its object and day): a recipient who
-    already has a message with that key is not told again, so a job that runs twice reminds once.
+    already has a message with that key is not told again, so a job that runs twice reminds once. A number typed
+    into a reason that travels here is masked: messages and e-mails are no place for one.
     """
+    title, body = redact(str(title)), redact(str(body))
     recipients = {u.pk: u for u in recipients if u.is_active}
     if key:
         told = set(Notification.objects.filter(key=key, recipient__in=list(recipients))

@@ -1,7 +1,7 @@
 """Read-only admin for the naming workflow: records change only on their own pages, through the services."""
 from django.contrib import admin
 
-from core.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
+from core.admin_mixins import MaskedPersonalDataAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     Application, ApplicationAttachment, ApplicationMember, ApplicationResult, Assignment, Deliberation, ExpertPanel,
@@ -17,7 +17,7 @@ class NamingRoundAdmin(ReadOnlyAdmin):
     list_select_related = ["rule_set"]
 
 
-class MemberInline(ReadOnlyInline):
+class MemberInline(MaskedPersonalDataAdmin, ReadOnlyInline):
     model = ApplicationMember
 
 
@@ -32,7 +32,7 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdmin):
+class ApplicationAdmin(MaskedPersonalDataAdmin, ReadOnlyAdmin):
     list_display = ["__str__", "unit", "naming_round", "status", "submitted_at", "updated_at"]
     list_filter = ["status", "naming_round"]
     search_fields = ["leader_name", "unit__name"]
@@ -66,7 +66,7 @@ class DeliberationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ReadOnlyAdmin):
+class ObjectionAdmin(MaskedPersonalDataAdmin, ReadOnlyAdmin):
     list_display = ["application", "channel", "objector_name", "status", "received_at", "handled_at"]
     list_filter = ["status", "channel"]
     search_fields = ["objector_name", "facts", "application__leader_name"]

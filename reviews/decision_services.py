@@ -18,7 +18,9 @@ from core.numbers import check_document_number
 from core.stored_files import atomic_with_files, store
 from core.uploads import check_upload
 from core.workdays import add_working_days
-from studios.models import Leader, Member, MemberRole, Studio, StudioStatus
+from core.personal_data import ContactValidator, normalize_contact
+from studios.leaders import leader_record
+from studios.models import Member, MemberRole, Studio, StudioStatus
 
 from .models import (
     Application, ApplicationStatus, Deliberation, NamingRound, Objection, ObjectionChannel, ObjectionStatus,
@@ -119,6 +121,11 @@ def objection_submit(application, *, channel, objector_kind, objector_name, cont
         errors["objector_name"] = _("请填写真实姓名或单位名称，匿名异议不予受理。")
     if not contact.strip():
         errors["contact"] = _("请填写联系电话或电子邮箱，以便核实。")
+    else:
+        try:
+            ContactValidator(_("联系方式"))(contact)
+        except ValidationError as error:
+            errors["contact"] = error.messages
     if len(facts.strip()) < 10:
         errors["facts"] = _("请具体写明异议的事实（不少于 10 个字）。")
     if objector_kind == ObjectorKind.UNIT and letter is None:
@@ -126,7 +133,7 @@ def objection_submit(application, *, channel, objector_kind, objector_name, cont
     if errors:
         raise ValidationError(errors)
     objection = Objection(application=application, channel=channel, objector_kind=objector_kind,
-                          objector_name=objector_name.strip(), contact=contact.strip(), facts=facts.strip(),
+                          objector_name=objector_name.strip(), contact=normalize_contact(contact), facts=facts.strip(),
                           recorded_by=recorded_by)
     if letter is not None:
         check_upload(letter)
@@ -209,16 +216,17 @@ def naming_issue(actor, naming_round, *, decision_number, decision_date):
         raise ValidationError(_("已有同名工作室：%(names)s。请核对领衔人姓名（第六条命名规则）。") % {
             "names": "、".join(sorted(taken))})
     for application in approved:
-        leader = Leader.objects.create(
-            name=application.leader_name, gender=application.leader_gender, unit=application.unit,
+        leader = leader_record(
+            unit=application.unit, name=application.leader_name, gender=application.leader_gender,
             job_title=application.leader_job_title, honour=application.leader_honour,
-            honour_year=application.leader_honour_year or decision_date.year)
+            honour_year=application.leader_honour_year or decision_date.year,
+            id_number=application.leader_id_number, mobile=application.leader_mobile)
         studio = Studio.objects.create(
             name=application.studio_name, unit=application.unit, leader=leader, status=StudioStatus.ACTIVE,
             named_year=locked.year, decision_number=decision_number.strip(), founded_on=application.founded_on,
             address=application.venue_address, description=application.demonstration)
-        Member.objects.bulk_create(Member(studio=studio, name=m.name, role=MemberRole.MEMBER, job_title=m.job_title)
-                                   for m in application.members.all())
+        Member.objects.bulk_create(Member(studio=studio, name=m.name, role=MemberRole.MEMBER, job_title=m.job_title,
+                                          mobile=m.mobile) for m in application.members.all())
         source = application.status
         application.confer_title()
         application.save()

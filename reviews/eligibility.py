@@ -74,10 +74,36 @@ def _team(app, members, rules, today):
             fails.append(_("团队组建于 %(date)s，至今运行 %(y)d 年 %(m)d 个月，不足 %(n)d 年。") % {
                 "date": f"{app.founded_on:%Y-%m-%d}", "y": max(months, 0) // 12, "m": max(months, 0) % 12,
                 "n": rules.min_operating_years})
+    fails += _leader_identity(app)
     if len(members) < 3:
         warnings.append(_("团队成员只登记了 %(n)d 人，请确认团队稳定、分工明确。") % {"n": len(members)})
     return _check("第五条(一)", _("有稳定的工作团队"), fails, warnings,
                   _("领衔人%(name)s，团队 %(n)d 人。") % {"name": app.leader_name, "n": len(members)})
+
+
+def _leader_identity(app):
+    """The leader's identity number and mobile are on the form (the municipal union checks the 劳模 or 工匠 title
+    by the number, 第五条(一)); one person leads one application in a round and, since 第六条 names the studio
+    after the leader, no second titled studio. Found by the blind index, never by the number itself."""
+    from studios.models import TITLED_STATES, Studio
+
+    from .models import FINAL_STATES, Application
+
+    fails = []
+    if not app.leader_id_number:
+        fails.append(_("未填写领衔人身份证号（市总工会据此核实劳模、工匠身份）。"))
+    if not app.leader_mobile:
+        fails.append(_("未填写领衔人手机号。"))
+    if app.leader_id_number_index:
+        others = Application.objects.filter(naming_round_id=app.naming_round_id,
+                                            leader_id_number_index=app.leader_id_number_index)
+        if others.exclude(pk=app.pk).exclude(status__in=FINAL_STATES).exists():
+            fails.append(_("本批次已有另一份申报以同一人（身份证号相同）为领衔人。"))
+        studio = Studio.objects.filter(leader__id_number_index=app.leader_id_number_index,
+                                       status__in=TITLED_STATES).first()
+        if studio is not None:
+            fails.append(_("该领衔人已领衔“%(s)s”（第六条：工作室以领衔人姓名命名）。") % {"s": studio.name})
+    return fails
 
 
 def _platform(app):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from core.exports import Column
 from core.models import TransitionLog
+from unions.permissions import shown_id_number, shown_mobile
 
 from . import scoring, selectors
 from .models import Application
@@ -16,7 +17,8 @@ DECISION = {"deliberate", "objection_upheld"}
 
 def columns():
     return [
-        Column(_("序号"), 6), Column(_("拟命名名称"), 34), Column(_("领衔人"), 10), Column(_("申报单位"), 32),
+        Column(_("序号"), 6), Column(_("拟命名名称"), 34), Column(_("领衔人"), 10), Column(_("领衔人身份证号"), 22),
+        Column(_("领衔人手机号"), 14), Column(_("申报单位"), 32),
         Column(_("推荐单位"), 22), Column(_("当前状态"), 14), Column(_("提交时间"), 17),
         Column(_("初审结果"), 14), Column(_("初审时间"), 17), Column(_("初审意见"), 30),
         Column(_("审核结果"), 14), Column(_("审核时间"), 17), Column(_("审核意见"), 30),
@@ -37,7 +39,9 @@ def _last_steps(applications):
     return steps
 
 
-def application_rows(naming_round):
+def application_rows(naming_round, user):
+    """One row per application; the leader's identity number and mobile in full only where `user` may read them
+    (unions.permissions.sees_personal_data), masked otherwise."""
     applications = list(Application.objects.filter(naming_round=naming_round)
                         .select_related("unit", "unit__recommending_union")
                         .order_by("unit__recommending_union__path", "unit__name", "pk"))
@@ -50,7 +54,9 @@ def application_rows(naming_round):
         score = scores.get(application.pk, {})
         scored = [a for a in score.get("assignments", []) if a.status == "scored"]
         yield (
-            number, application.studio_name, application.leader_name, application.unit.name,
+            number, application.studio_name, application.leader_name,
+            shown_id_number(user, application, application.leader_id_number),
+            shown_mobile(user, application, application.leader_mobile), application.unit.name,
             application.unit.recommending_union.name if application.unit.recommending_union else "",
             application.get_status_display(), application.submitted_at,
             preliminary.label if preliminary else "", preliminary.at if preliminary else None,

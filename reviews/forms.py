@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.numbers import plain
+from core.personal_fields import MobileFormField
 from core.form_fields import ModelMultipleChoiceField
 from core.widgets import IsoDateInput
 
@@ -51,8 +52,8 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = ["leader_name", "leader_gender", "leader_job_title", "leader_honour", "leader_honour_year",
-                  "leader_honour_body", "founded_on", "organisation", "venue_address", "venue_area", "equipment",
+        fields = ["leader_name", "leader_gender", "leader_id_number", "leader_mobile", "leader_job_title",
+                  "leader_honour", "leader_honour_year", "leader_honour_body", "founded_on", "organisation", "venue_address", "venue_area", "equipment",
                   "has_plaque", "annual_plan", "systems", "systems_posted", "training", "funding", "demonstration",
                   "lower_naming", "lower_naming_date", "lower_naming_body", "not_rnd_declaration"]
         widgets = {
@@ -63,8 +64,9 @@ class ApplicationForm(forms.ModelForm):
 
     # The sections of the form, each with the article it answers.
     SECTIONS = [
-        (_("第五条(一) 领衔人与工作团队"), ["leader_name", "leader_gender", "leader_job_title", "leader_honour",
-                                      "leader_honour_year", "leader_honour_body", "founded_on", "organisation"]),
+        (_("第五条(一) 领衔人与工作团队"), ["leader_name", "leader_gender", "leader_id_number", "leader_mobile",
+                                      "leader_job_title", "leader_honour", "leader_honour_year",
+                                      "leader_honour_body", "founded_on", "organisation"]),
         (_("第五条(二) 工作平台"), ["venue_address", "venue_area", "equipment", "has_plaque"]),
         (_("第五条(三)(四) 计划目标与工作制度"), ["annual_plan", "systems", "systems_posted"]),
         (_("第五条(五)(六) 培养机制与经费保障"), ["training", "funding"]),
@@ -81,6 +83,7 @@ class MemberForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     role = forms.CharField(label=_("团队分工"), max_length=50, required=False)
     job_title = forms.CharField(label=_("职务/岗位"), max_length=100, required=False)
+    mobile = MobileFormField(label=_("手机号"), max_length=11)  # the form's contact list of the team
 
 
 class ResultForm(forms.Form):
@@ -177,6 +180,8 @@ class ObjectionForm(forms.Form):
     objector_kind = forms.ChoiceField(label=_("异议人"), choices=ObjectorKind.choices, widget=forms.RadioSelect,
                                       initial=ObjectorKind.PERSON)
     objector_name = forms.CharField(label=_("真实姓名或单位名称"), max_length=100)
+    # Checked by the service with the other fields (reviews.decision_services.objection_submit), so every
+    # problem is listed at once.
     contact = forms.CharField(label=_("联系电话或电子邮箱"), max_length=100)
     facts = forms.CharField(label=_("异议事实"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
     letter = forms.FileField(label=_("单位盖章函或证明材料"), required=False,

@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from core.personal_fields import (
+    BlindIndexField, EncryptedContactField, EncryptedIdNumberField, EncryptedMobileField,
+)
 from core.uploads import random_name
 from studios.models import HonourKind, ResultKind, ResultLevel, studio_name_for  # noqa: F401 (re-exported)
 
@@ -194,6 +197,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
     leader_honour_year = models.PositiveSmallIntegerField(_("获评年份"), null=True, blank=True,
                                                           validators=[MinValueValidator(1950), MaxValueValidator(2100)])
     leader_honour_body = models.CharField(_("授予机关"), max_length=100, blank=True)
+    # Personal data, encrypted at rest (README "Personal data"); the index finds a second application for the
+    # same person in a round and a leader who already leads a studio.
+    leader_id_number = EncryptedIdNumberField(_("领衔人身份证号"))
+    leader_id_number_index = BlindIndexField(source="leader_id_number", purpose="id_number", db_index=True)
+    leader_mobile = EncryptedMobileField(_("领衔人手机号"))
     founded_on = models.DateField(_("团队组建日期"), null=True, blank=True,
                                   help_text=_("第五条(一)：有效运行两年以上"))
     organisation = models.TextField(_("组织机构与分工"), blank=True)
@@ -342,6 +350,7 @@ class ApplicationMember(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     role = models.CharField(_("团队分工"), max_length=50, blank=True)
     job_title = models.CharField(_("职务/岗位"), max_length=100, blank=True)
+    mobile = EncryptedMobileField(_("手机号"))
 
     scope_union_lookup = "application__unit"
 
@@ -530,7 +539,8 @@ class Objection(models.Model):
     channel = models.CharField(_("渠道"), max_length=16, choices=ObjectionChannel.choices)
     objector_kind = models.CharField(_("异议人类别"), max_length=16, choices=ObjectorKind.choices)
     objector_name = models.CharField(_("姓名或单位名称"), max_length=100)
-    contact = models.CharField(_("联系方式"), max_length=100, help_text=_("电话或电子邮箱"))
+    # The objector's telephone or e-mail, encrypted at rest; municipal staff, who verify objections, read it.
+    contact = EncryptedContactField(_("联系方式"), blank=False, help_text=_("电话或电子邮箱"))
     facts = models.TextField(_("异议事实"))
     letter = models.FileField(_("单位盖章函或证明材料"), upload_to=objection_path, max_length=200, blank=True)
     letter_name = models.CharField(_("文件名"), max_length=200, blank=True)

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
+from core.admin_mixins import MaskedPersonalDataAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     Alliance, AllianceMembership, ChangeRequest, Delisting, FormerName, JointProject, Leader, Member, Studio,
@@ -15,10 +15,10 @@ from .models import (
 )
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(MaskedPersonalDataAdmin, admin.TabularInline):
     model = Member
     extra = 0
-    fields = ["name", "role", "job_title", "joined_on"]
+    fields = ["name", "role", "job_title", "masked_mobile", "joined_on"]
 
 
 @admin.register(Studio)
@@ -49,7 +49,7 @@ class StudioAdmin(admin.ModelAdmin):
 
 
 @admin.register(Leader)
-class LeaderAdmin(admin.ModelAdmin):
+class LeaderAdmin(MaskedPersonalDataAdmin, admin.ModelAdmin):
     list_display = ["name", "unit", "honour", "honour_year"]
     list_filter = ["honour"]
     search_fields = ["name", "unit__name"]  # also serves the leader autocomplete of the studio admin
@@ -58,7 +58,7 @@ class LeaderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(MaskedPersonalDataAdmin, admin.ModelAdmin):
     list_display = ["name", "studio", "role", "job_title"]
     list_filter = ["role"]
     search_fields = ["name", "studio__name"]
@@ -67,7 +67,7 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(ReadOnlyAdmin):
+class ChangeRequestAdmin(MaskedPersonalDataAdmin, ReadOnlyAdmin):
     list_display = ["studio", "kind", "reason", "status", "requested_by", "requested_at", "decided_at"]
     list_filter = ["kind", "status", "reason"]
     search_fields = ["studio__name", "new_leader_name"]

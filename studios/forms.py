@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.form_fields import ModelMultipleChoiceField
+from core.personal_fields import IdNumberFormField, MobileFormField
 from core.widgets import IsoDateInput
 
 from .models import (
@@ -24,6 +25,8 @@ class ChangeRequestForm(forms.Form):
     new_leader_honour = forms.ChoiceField(label=_("荣誉称号"), choices=[("", "—"), *HonourKind.choices],
                                           required=False, help_text=_("更换领衔人时必填（第五条(一)）。"))
     new_leader_honour_year = forms.IntegerField(label=_("获评年份"), required=False, min_value=1950, max_value=2100)
+    new_leader_id_number = IdNumberFormField(label=_("身份证号"), help_text=_("更换领衔人时必填（18 位，GB 11643-1999）。"))
+    new_leader_mobile = MobileFormField(label=_("手机号"), help_text=_("更换领衔人时必填。"))
     evidence = forms.FileField(label=_("证明材料"), help_text=_("离职、退休证明或单位工会申请函等；PDF、图片或 Office 文件，不超过 20 MB。"))
 
 
@@ -59,8 +62,15 @@ class TrainingForm(forms.ModelForm):
 class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = ["name", "role", "job_title", "joined_on"]
+        fields = ["name", "role", "job_title", "mobile", "joined_on"]
         widgets = {"joined_on": IsoDateInput()}
+
+
+class LeaderIdentityForm(forms.Form):
+    """Correcting the leader's identity number and mobile (studios.leaders.leader_identity_update)."""
+
+    id_number = IdNumberFormField(label=_("身份证号"), required=True)
+    mobile = MobileFormField(label=_("手机号"), required=True)
 
 
 # A type="date" input only accepts ISO dates, whatever the language of the page.

@@ -12,6 +12,8 @@ from django_fsm import TransitionNotAllowed
 from core.history import log_transition
 from core.notifications import notify
 from core.numbers import check_document_number
+from core.personal_data import IdNumberValidator, MobileValidator, normalize_id_number, normalize_mobile
+from core.personal_fields import index_of
 from core.stored_files import atomic_with_files, store
 from core.unique import refused_if_taken
 from core.uploads import check_upload
@@ -19,6 +21,7 @@ from reviews.errors import StaleAction
 from unions.permissions import is_municipal_staff, is_recommending_staff_of, is_unit_staff_of
 from unions.recipients import municipal_staff, recommending_staff, unit_staff
 
+from .leaders import leader_record
 from .models import (
     OPEN_CHANGE_STATES, TITLED_STATES, ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, Delisting,
     DelistReason, FormerName, HonourKind, Leader, Studio, studio_name_for,
@@ -72,9 +75,34 @@ def _check_new_leader(studio, kind, data):
             errors["new_leader_honour"] = _("请选择新领衔人的荣誉称号：领衔人须为市级以上劳模或工匠人才（第五条(一)）。")
         if not data.get("new_leader_honour_year"):
             errors["new_leader_honour_year"] = _("请填写获评年份。")
+        errors.update(_check_new_leader_identity(studio, data))
     if errors:
         raise ValidationError(errors)
     return name
+
+
+def _check_new_leader_identity(studio, data):
+    """The new leader's 身份证号 and mobile (the municipal union checks the title by the number, 第五条(一)); the
+    person must not be the present leader or lead another titled studio (第六条: named after the leader)."""
+    errors = {}
+    for field, label, validator in (
+            ("new_leader_id_number", _("新领衔人身份证号"), IdNumberValidator),
+            ("new_leader_mobile", _("新领衔人手机号"), MobileValidator)):
+        value = data.get(field) or ""
+        if not value:
+            errors[field] = _("更换领衔人时请填写%(field)s。") % {"field": label}
+            continue
+        try:
+            validator(label)(value)
+        except ValidationError as error:
+            errors[field] = error.messages
+    if "new_leader_id_number" not in errors:
+        index = index_of(Leader, "id_number_index", data["new_leader_id_number"])
+        if studio.leader.id_number_index == index:
+            errors["new_leader_id_number"] = _("新领衔人与现领衔人的身份证号相同。")
+        elif Studio.objects.filter(leader__id_number_index=index, status__in=TITLED_STATES).exists():
+            errors["new_leader_id_number"] = _("该身份证号的持有人已领衔另一家市级创新工作室（第六条）。")
+    return errors
 
 
 LEADER_FIELDS = ["new_leader_name", "new_leader_gender", "new_leader_job_title", "new_leader_honour",
@@ -108,6 +136,8 @@ def change_request_create(actor, studio, *, kind, reason, explanation, evidence,
         if kind == ChangeKind.CHANGE_LEADER:
             fields.update({f: leader.get(f) or "" for f in LEADER_FIELDS[1:4]})
             fields["new_leader_honour_year"] = leader.get("new_leader_honour_year")
+            fields["new_leader_id_number"] = normalize_id_number(leader["new_leader_id_number"])
+            fields["new_leader_mobile"] = normalize_mobile(leader["new_leader_mobile"])
     original = _checked_name(evidence)
     change = ChangeRequest(studio=studio, kind=kind, reason=reason, explanation=explanation.strip(),
                            requested_by=actor, evidence_name=original, **fields)
@@ -211,10 +241,11 @@ def _rename(studio, change, today):
         raise taken
     FormerName.objects.create(studio=studio, name=old_name, leader_name=old_leader, until=today)
     if change.kind == ChangeKind.CHANGE_LEADER:
-        studio.leader = Leader.objects.create(
-            name=change.new_leader_name, gender=change.new_leader_gender, unit=studio.unit,
+        studio.leader = leader_record(
+            unit=studio.unit, name=change.new_leader_name, gender=change.new_leader_gender,
             job_title=change.new_leader_job_title, honour=change.new_leader_honour,
-            honour_year=change.new_leader_honour_year)
+            honour_year=change.new_leader_honour_year, id_number=change.new_leader_id_number,
+            mobile=change.new_leader_mobile)
     else:  # the same person under a new name
         Leader.objects.filter(pk=studio.leader_id).update(name=change.new_leader_name)
     studio.name = new_name

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from core.personal_fields import BlindIndexField, EncryptedIdNumberField, EncryptedMobileField
 from core.uploads import random_name
 from unions.models import Union, UnionKind
 
@@ -56,6 +57,13 @@ class Leader(models.Model):
     honour_year = models.PositiveSmallIntegerField(
         _("获评年份"), validators=[MinValueValidator(1950), MaxValueValidator(2100)]
     )
+    # Personal data (README "Personal data"): encrypted at rest, masked except for sees_personal_data. The
+    # identity number tells one person from another of the same name (第六条 names a studio after its leader)
+    # and lets the municipal union check the 劳模 or 工匠 title (第五条(一)); one row per person, found by the
+    # blind index, never by the number.
+    id_number = EncryptedIdNumberField(_("身份证号"))
+    id_number_index = BlindIndexField(source="id_number", purpose="id_number")
+    mobile = EncryptedMobileField(_("手机号"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     scope_union_lookup = "unit"
@@ -64,6 +72,8 @@ class Leader(models.Model):
         verbose_name = _("领衔人")
         verbose_name_plural = _("领衔人")
         ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["id_number_index"], condition=~models.Q(id_number_index=""),
+                                               name="one_leader_per_id_number")]
 
     def __str__(self):
         return self.name
@@ -225,6 +235,8 @@ class ChangeRequest(models.Model):
     new_leader_honour = models.CharField(_("荣誉称号"), max_length=32, choices=HonourKind.choices, blank=True)
     new_leader_honour_year = models.PositiveSmallIntegerField(
         _("获评年份"), null=True, blank=True, validators=[MinValueValidator(1950), MaxValueValidator(2100)])
+    new_leader_id_number = EncryptedIdNumberField(_("新领衔人身份证号"))
+    new_leader_mobile = EncryptedMobileField(_("新领衔人手机号"))
     evidence = models.FileField(_("证明材料"), upload_to=change_evidence_path, max_length=200, blank=True)
     evidence_name = models.CharField(_("证明材料文件名"), max_length=200, blank=True)
     status = FSMField(_("状态"), max_length=16, choices=ChangeStatus.choices, default=ChangeStatus.SUBMITTED,
@@ -320,6 +332,7 @@ class Member(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     role = models.CharField(_("团队分工"), max_length=16, choices=MemberRole.choices, default=MemberRole.MEMBER)
     job_title = models.CharField(_("职务/岗位"), max_length=100, blank=True)
+    mobile = EncryptedMobileField(_("手机号"))
     joined_on = models.DateField(_("加入日期"), null=True, blank=True)
 
     scope_union_lookup = "studio__unit"

@@ -68,10 +68,10 @@ def training_add(actor, studio, *, held_on, kind, title, participants):
 
 
 @transaction.atomic
-def member_add(actor, studio, *, name, role, job_title="", joined_on=None):
+def member_add(actor, studio, *, name, role, job_title="", mobile="", joined_on=None):
     studio = _own_studio(actor, studio)
     member = Member(studio=studio, name=(name or "").strip(), role=role or MemberRole.MEMBER,
-                    job_title=(job_title or "").strip(), joined_on=joined_on)
+                    job_title=(job_title or "").strip(), mobile=mobile or "", joined_on=joined_on)
     _clean(member)
     if joined_on and joined_on > timezone.localdate():
         raise ValidationError({"joined_on": _("加入日期不能晚于今天。")})

@@ -3,15 +3,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reviews.views.common import report_errors
-from unions.permissions import is_unit_staff_of
+from reviews.views.common import report_errors, submit_form
+from unions.permissions import is_unit_staff_of, sees_personal_data
 
 from . import record_services, selectors
-from .forms import MemberForm, ResultForm, TrainingForm
+from .forms import LeaderIdentityForm, MemberForm, ResultForm, TrainingForm
+from .leaders import leader_identity_update
+from .models import TITLED_STATES
 
 ADD = {
     "result": (ResultForm, record_services.result_add, _("已登记创新成果。")),
@@ -62,3 +64,22 @@ def record_remove(request, pk, what, record_pk):
     else:
         messages.success(request, _("已删除。"))
     return redirect("studios:detail", pk)
+
+
+@login_required
+def leader_identity(request, pk):
+    """The leader's 身份证号 and mobile, corrected by those who keep them (unions.permissions.sees_personal_data).
+    POST only: the numbers never travel in a URL."""
+    studio = selectors.studio_detail(request.user, pk)
+    if not sees_personal_data(request.user, studio):
+        raise PermissionDenied
+    if studio.status not in TITLED_STATES:
+        messages.info(request, _("“%(s)s”已%(state)s，记录不再更新。") % {"s": studio, "state": studio.get_status_display()})
+        return redirect("studios:detail", pk)
+    form = LeaderIdentityForm(request.POST or None, initial={"id_number": studio.leader.id_number,
+                                                             "mobile": studio.leader.mobile})
+    if request.method == "POST" and form.is_valid():
+        if submit_form(request, form, lambda data: leader_identity_update(request.user, studio, **data),
+                       _("已更正领衔人的身份证号和手机号。")):
+            return redirect("studios:detail", pk)
+    return render(request, "studios/leader_identity.html", {"studio": studio, "form": form})

@@ -1,7 +1,10 @@
 """Scoped reads of studios, leaders and members, with the joins their pages need."""
+from types import SimpleNamespace
+
 from django.db.models import Case, Count, F, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 
+from unions.permissions import shown_id_number, shown_mobile
 from unions.scoping import get_scoped_object_or_404, scoped
 
 from .models import (
@@ -48,16 +51,19 @@ def leader_list(user):
     return scoped(user, Leader.objects).select_related("unit")
 
 
-def studio_export_rows(queryset):
-    """The registry rows of a filtered studio list, read in chunks (constant memory for any number of rows)."""
+def studio_export_rows(queryset, user):
+    """The registry rows of a filtered studio list, read in chunks (constant memory for any number of rows). The
+    leader's identity number and mobile are in full only where `user` may read them (sees_personal_data)."""
     labels = dict(StudioStatus.choices)
     rows = queryset.values_list(
-        "name", "leader__name", "unit__name", "unit__recommending_union__name", "named_year", "decision_number",
-        "status", "field", "founded_on", "member_count")
-    for name, leader, unit, recommender, year, number, status, field, founded, members in rows.iterator(
-            chunk_size=2000):
+        "name", "leader__name", "leader__id_number", "leader__mobile", "unit_id", "unit__name",
+        "unit__recommending_union__name", "named_year", "decision_number", "status", "field", "founded_on",
+        "member_count")
+    for (name, leader, id_number, mobile, unit_id, unit, recommender, year, number, status, field, founded,
+         members) in rows.iterator(chunk_size=2000):
+        owner = SimpleNamespace(unit_id=unit_id)
         yield (name, leader, unit, recommender or "", year, number, str(labels.get(status, status)), field, founded,
-               members)
+               members, shown_id_number(user, owner, id_number), shown_mobile(user, owner, mobile))
 
 
 def change_list(user):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.studio_detail, name="detail"),
     path("<int:pk>/changes/new/", lifecycle_views.change_new, name="change_new"),
     path("<int:pk>/delist/", lifecycle_views.delist, name="delist"),
+    path("<int:pk>/leader/", record_views.leader_identity, name="leader_identity"),
     path("<int:pk>/<slug:what>/add/", record_views.record_add, name="record_add"),
     path("<int:pk>/<slug:what>/<int:record_pk>/remove/", record_views.record_remove, name="record_remove"),
     path("changes/", lifecycle_views.change_list, name="change_list"),

@@ -8,7 +8,7 @@ from assessments import selectors as assessment_selectors
 from subsidies import selectors as subsidy_selectors
 from core.history import hide_reviewers, timeline
 from core.lists import render_list
-from unions.permissions import is_municipal_staff, is_unit_staff_of
+from unions.permissions import is_municipal_staff, is_unit_staff_of, sees_personal_data
 
 from . import selectors
 from .filters import StudioFilter
@@ -30,9 +30,11 @@ def studio_export(request):
     filterset = StudioFilter(request.GET, queryset=selectors.studio_list(request.user), user=request.user)
     columns = [Column(_("工作室名称"), 36), Column(_("领衔人"), 10), Column(_("所在单位"), 34),
                Column(_("推荐单位"), 24), Column(_("命名年度"), 10), Column(_("命名文号"), 20), Column(_("状态"), 10),
-               Column(_("专业领域"), 18), Column(_("组建日期"), 12), Column(_("成员人数"), 10)]
+               Column(_("专业领域"), 18), Column(_("组建日期"), 12), Column(_("成员人数"), 10),
+               # masked unless the user may read them (unions.permissions.sees_personal_data)
+               Column(_("领衔人身份证号"), 22), Column(_("领衔人手机号"), 14)]
     filename = _("创新工作室名录_%(date)s.xlsx") % {"date": f"{timezone.localdate():%Y%m%d}"}
-    return xlsx_response(filename, _("创新工作室"), columns, selectors.studio_export_rows(filterset.qs))
+    return xlsx_response(filename, _("创新工作室"), columns, selectors.studio_export_rows(filterset.qs, request.user))
 
 
 @login_required
@@ -51,6 +53,7 @@ def studio_detail(request, pk):
         "can_request_change": (is_unit_staff_of(request.user, studio) and studio.holds_title
                                and not any(c.status in OPEN_CHANGE_STATES for c in changes)),
         "can_delist": is_municipal_staff(request.user) and studio.holds_title,
+        "can_edit_leader": sees_personal_data(request.user, studio) and studio.holds_title,
         "results": studio.results.all(),
         "trainings": studio.trainings.all(),
         "alliances": selectors.studio_alliances(studio),

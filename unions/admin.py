@@ -2,11 +2,12 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_mixins import WriteOnlyPersonalDataForm
 from studios.models import Studio
 
 from . import services
@@ -18,7 +19,8 @@ PARENT_KINDS = frozenset().union(*ALLOWED_PARENT_KINDS.values())
 EDITABLE_FIELDS = ["name", "contact_person", "contact_phone", "address"]
 
 
-class UnionAdminForm(forms.ModelForm):
+class UnionAdminForm(WriteOnlyPersonalDataForm, forms.ModelForm):
+    write_only = ["contact_phone"]  # the administrator enters it and sees it masked (README "Personal data")
     parent = forms.ModelChoiceField(
         label=_("上级工会"),
         queryset=Union.objects.filter(kind__in=PARENT_KINDS).order_by("path"),
@@ -135,6 +137,10 @@ class UserCreateForm(UserCreationForm):
         fields = ["username", "full_name", "email", "role", "union"]
 
 
+class UserEditForm(WriteOnlyPersonalDataForm, UserChangeForm):
+    write_only = ["phone"]
+
+
 class UnionKindFilter(admin.ChoicesFieldListFilter):
     """Filters accounts by the kind of their union; the plain field title would just say 类别."""
 
@@ -146,6 +152,7 @@ class UnionKindFilter(admin.ChoicesFieldListFilter):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     add_form = UserCreateForm
+    form = UserEditForm
     # Django's own add template only adds an English hint and the usable-password
     # script, which this form has no field for; the fieldset description replaces the hint.
     add_form_template = None

@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from core.personal_fields import EncryptedMobileField, EncryptedPhoneField
+
 
 class UnionKind(models.TextChoices):
     MUNICIPAL = "municipal", _("市总工会")
@@ -53,7 +55,8 @@ class Union(MP_Node):
         editable=False,
     )
     contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # Encrypted at rest (core/personal_fields.py); shown in full to the unions above it (sees_union_contact).
+    contact_phone = EncryptedPhoneField(_("联系电话"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -109,7 +112,7 @@ class User(AbstractUser):
         null=True,  # only a superuser made by `createsuperuser` may lack one
     )
     role = models.CharField(_("角色"), max_length=24, choices=Role.choices, default=Role.UNIT_STAFF)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = EncryptedMobileField(_("手机号"))  # encrypted at rest; the administrator sees it masked
     title = models.CharField(_("职务"), max_length=50, blank=True)
 
     scope_union_lookup = "union"

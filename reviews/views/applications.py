@@ -76,7 +76,8 @@ def application_edit(request, pk):
     data = request.POST or None
     form = ApplicationForm(data, instance=application)
     members = MemberFormSet(data, prefix="members", initial=[
-        {"name": m.name, "role": m.role, "job_title": m.job_title} for m in application.members.all()])
+        {"name": m.name, "role": m.role, "job_title": m.job_title, "mobile": m.mobile}
+        for m in application.members.all()])
     results = ResultFormSet(data, prefix="results", initial=[
         {f: getattr(r, f) for f in ("year", "kind", "title", "patent_number", "level", "issuing_body")}
         for r in application.results.all()])

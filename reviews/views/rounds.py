@@ -116,5 +116,5 @@ def round_export(request, pk):
     """The round's applications with their review stages and scores, for municipal staff."""
     naming_round = manager_round(request, pk)
     filename = _("%(year)d年度申报汇总.xlsx") % {"year": naming_round.year}
-    return xlsx_response(filename, _("申报汇总"), exports.columns(), exports.application_rows(naming_round),
-                         subject=naming_round)
+    return xlsx_response(filename, _("申报汇总"), exports.columns(),
+                         exports.application_rows(naming_round, request.user), subject=naming_round)

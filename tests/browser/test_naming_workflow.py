@@ -69,6 +69,8 @@ def test_an_application_goes_from_draft_to_the_public_registry(people, as_user, 
     unit.get_by_role("button", name="新建申报").click()
     unit.get_by_label("领衔人姓名").fill("陈伟")
     unit.get_by_label("领衔人荣誉称号").select_option("provincial_model")
+    unit.get_by_label("领衔人身份证号").fill("44520219850715003X")  # 第五条(一): checked by the municipal union
+    unit.get_by_label("领衔人手机号").fill("13802630037")
     unit.get_by_label("获评年份").fill("2020")
     unit.get_by_label("团队组建日期").fill("2021-03-01")
     unit.get_by_label("活动场所地址").fill("金叶机械二号厂房三楼")

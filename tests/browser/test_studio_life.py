@@ -61,6 +61,8 @@ def test_a_leader_change_renames_the_studio_and_keeps_the_old_name(people, as_us
     unit.get_by_label("新领衔人姓名").fill("黄志明")
     unit.get_by_label("荣誉称号").select_option(label="揭阳工匠 / 市级工匠")
     unit.get_by_label("获评年份").fill("2021")
+    unit.get_by_label("身份证号").fill("44520219850715003X")
+    unit.get_by_label("手机号").fill("13802630037")
     unit.get_by_label("证明材料").set_input_files(str(evidence))
     unit.get_by_role("button", name="提交申请").click()
     _done(unit)

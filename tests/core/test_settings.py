@@ -25,6 +25,9 @@ PRODUCTION = {
     "SECRET_KEY": "q8v#3kz!m2x@p9w$r7t^y6u&i5o*e4a(s1d)f0g_h-j+k=l~zQ7b!Vn2",
     "ALLOWED_HOSTS": "studios.jyzgh.example",
     "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+    # personal data at rest (core/encryption.py): production refuses to start without them
+    "FIELD_ENCRYPTION_KEYS": "3b5Vq0m6y2Yd0o9oQf1h8bG5l3oQx7s0cW4nJtQk1uE=",
+    "FIELD_INDEX_KEY": "Zr8kQ2wP5tV9xB3nM6cL1dF4gH7jK0aS2eR5yU8iO1pT",
 }
 
 

@@ -47,7 +47,8 @@ def open_round(city):
 
 
 COMPLETE = {
-    "leader_name": "陈伟", "leader_gender": "male", "leader_job_title": "数控车间主任",
+    "leader_name": "陈伟", "leader_gender": "male", "leader_id_number": factories.id_number(1),
+    "leader_mobile": "13812345678", "leader_job_title": "数控车间主任",
     "leader_honour": "provincial_model", "leader_honour_year": 2020, "leader_honour_body": "广东省人民政府",
     "founded_on": datetime.date(2021, 3, 1), "organisation": "设攻关组、培训组、成果转化组",
     "venue_address": "金叶机械二号厂房三楼", "venue_area": 120, "equipment": "五轴加工中心、三坐标测量仪",
@@ -66,5 +67,7 @@ RESULTS = [
 
 
 def complete_draft(unit_user, naming_round, **changes):
+    """A draft meeting every condition; each leader a different person (their own 身份证号) unless given."""
     application = apps.application_create(unit_user, naming_round)
-    return apps.application_save(unit_user, application, {**COMPLETE, **changes}, MEMBERS, RESULTS)
+    identity = {"leader_id_number": factories.id_number(), "leader_mobile": factories.mobile()}
+    return apps.application_save(unit_user, application, {**COMPLETE, **identity, **changes}, MEMBERS, RESULTS)

@@ -98,6 +98,7 @@ ROUTES = {
     "studios:change_evidence": case("change"),
     "studios:change_action": case("change", CITY, action="approve"),
     "studios:delisting_evidence": case("delisting"),
+    "studios:leader_identity": case("studio", UNIT, CITY),
     "subsidies:detail": case("grant"),
     "subsidies:ledger": case("grant"),
     "subsidies:ledger_export": case("grant"),

@@ -10,6 +10,7 @@ import contextlib
 import datetime
 import itertools
 import logging
+import zlib
 from decimal import Decimal
 from functools import partial
 from unittest import mock
@@ -34,6 +35,7 @@ from assessments.models import (
     CYCLE_DIMENSIONS, AnnualAssessment, AnnualReport, AssessmentCycle, CycleGrade, Honour, Recommendation,
     Rectification,
 )
+from core.personal_data import id_check_character
 from documents import services as document_services
 from documents.models import DocumentKind
 from reviews import application_services, decision_services, panel_services
@@ -210,6 +212,40 @@ COUNTY_COMMENTS = {"good": "运行规范，创新成果突出，同意推荐。"
 # The experts' marks around a studio's mark, by the order they were assigned.
 MARK_SPREAD = (Decimal("1.5"), Decimal("-1.0"), Decimal("0.5"))
 
+# Administrative area codes of Jieyang (GB/T 2260) that begin the demo 身份证号, by the recommending union.
+AREA_CODES = {"榕城区总工会": "445202", "揭东区总工会": "445203", "揭西县总工会": "445222", "惠来县总工会": "445224",
+              "普宁市总工会": "445281"}
+JIEYANG = "445202"
+
+
+def demo_id_number(name, gender="", area=JIEYANG):
+    """A made-up 身份证号 that passes GB 11643-1999: a Jieyang area code, a birth date in 1968–1987 and a sequence
+    derived from the name (odd for men, as the standard has it), so the same person gets the same number on
+    every run and different people different ones."""
+    digest = zlib.crc32(name.encode())
+    born = datetime.date(1968, 1, 1) + datetime.timedelta(days=digest % 7300)
+    sequence = (digest // 7300) % 500 * 2 + (1 if gender == "male" else 0)
+    body = f"{area}{born:%Y%m%d}{sequence:03d}"
+    return body + id_check_character(body)
+
+
+def demo_mobile(name):
+    """A made-up mobile number (1[3-9] and nine digits), derived from the name."""
+    digest = zlib.crc32(f"mobile:{name}".encode())
+    return f"1{'35789'[digest % 5]}{digest % 10 ** 9:09d}"
+
+
+def synthetic_id_number(number):
+    """Unique for every synthetic leader: born 1990–2003 (never a demo person's years), by the studio's number."""
+    born = datetime.date(1990, 1, 1) + datetime.timedelta(days=number % 5000)
+    body = f"445281{born:%Y%m%d}{number // 5000 % 1000:03d}"
+    return body + id_check_character(body)
+
+
+def area_of(unit):
+    return AREA_CODES.get(unit.recommending_union.name if unit.recommending_union else "", JIEYANG)
+
+
 # Synthetic rows for --scale; the prefixes tell them apart from the demo data.
 SYNTHETIC_UNIT = "合成单位{:05d}工会"
 SYNTHETIC_LEADER = "合成领衔人{:05d}"
@@ -313,7 +349,8 @@ class Command(BaseCommand):
         def ensure(parent, name, kind):
             if name not in unions:
                 # union_create keeps the tree's shape and sets the recommending union (第六条)
-                unions[name] = union_create(parent=parent, name=name, kind=kind)
+                unions[name] = union_create(parent=parent, name=name, kind=kind,
+                                            contact_phone=f"0663-8{zlib.crc32(name.encode()) % 10 ** 6:06d}")
                 self.created["unions"] += 1
             return unions[name]
 
@@ -335,7 +372,8 @@ class Command(BaseCommand):
                 continue  # never reset the password of an account someone may be using
             is_admin = role == Role.ADMIN
             user = User(username=username, full_name=full_name, role=role, union=unions[union], title=title,
-                        email=f"{username}@example.cn", is_staff=is_admin, is_superuser=is_admin)
+                        email=f"{username}@example.cn", phone=demo_mobile(username), is_staff=is_admin,
+                        is_superuser=is_admin)
             user.set_password(DEMO_PASSWORD)
             user.full_clean()  # the role must fit the kind of its union
             user.save()
@@ -352,7 +390,8 @@ class Command(BaseCommand):
             year = timezone.localdate().year - ago
             founded = datetime.date(year - 2, 3, 1)
             leader = Leader.objects.create(name=leader_name, gender=gender, unit=unit, job_title=job,
-                                           honour=honour, honour_year=honour_year)
+                                           honour=honour, honour_year=honour_year, mobile=demo_mobile(leader_name),
+                                           id_number=demo_id_number(leader_name, gender, area_of(unit)))
             studio = Studio.objects.create(
                 name=name, unit=unit, leader=leader, named_year=year,
                 decision_number=f"揭工总〔{year}〕{DECISION_NUMBERS[ago]}号",
@@ -360,7 +399,8 @@ class Command(BaseCommand):
                 description=f"以{leader_name}同志为领衔人，围绕{field}开展技术攻关、师带徒和技能培训。",
             )
             Member.objects.bulk_create(
-                Member(studio=studio, name=member, role=_member_role(i, len(members)), joined_on=founded)
+                Member(studio=studio, name=member, role=_member_role(i, len(members)), joined_on=founded,
+                       mobile=demo_mobile(member) if _member_role(i, len(members)) == MemberRole.CORE else "")
                 for i, member in enumerate(members)
             )
             self.created["studios"] += 1
@@ -449,7 +489,8 @@ class Command(BaseCommand):
             waiting = lifecycle.change_request_create(
                 users["unit"], studio("陈伟"), kind=ChangeKind.CHANGE_LEADER, reason=ChangeReason.RETIRED,
                 explanation="陈伟同志明年一月退休，由黄志明同志接任领衔人。", evidence=demo_evidence(),
-                new_leader_name="黄志明", **new_leader)
+                new_leader_name="黄志明", new_leader_id_number=demo_id_number("黄志明", "male", AREA_CODES["榕城区总工会"]),
+                new_leader_mobile=demo_mobile("黄志明"), **new_leader)
         with clock_at(day(-15)):
             lifecycle.change_review(users["county"], waiting, from_status=ChangeStatus.SUBMITTED, agree=True,
                                     comment="黄志明同志为揭阳工匠，同意更换。")
@@ -457,7 +498,8 @@ class Command(BaseCommand):
             lifecycle.change_request_create(
                 users["unit"], studio("林晓芳"), kind=ChangeKind.CHANGE_LEADER, reason=ChangeReason.LEFT,
                 explanation="林晓芳同志调往集团总部，由陈静同志接任领衔人。", evidence=demo_evidence(),
-                new_leader_name="陈静", **{**new_leader, "new_leader_gender": "female"})
+                new_leader_name="陈静", new_leader_id_number=demo_id_number("陈静", "female", AREA_CODES["榕城区总工会"]),
+                new_leader_mobile=demo_mobile("陈静"), **{**new_leader, "new_leader_gender": "female"})
 
     def _annual(self):
         """第九条: last year reported, assessed and reported up by 榕城 and 普宁; this year under way."""
@@ -594,6 +636,8 @@ class Command(BaseCommand):
         year = naming_round.year
         fields = {
             **APPLICATION_FIELDS, "leader_name": leader, "founded_on": datetime.date(year - 4, 3, 1),
+            "leader_id_number": demo_id_number(leader, APPLICATION_FIELDS["leader_gender"], area_of(user.union)),
+            "leader_mobile": demo_mobile(leader),
             "annual_plan": f"{year} 年围绕{field}攻关 3 项现场难题，开展 12 次技能培训。",
             "lower_naming_date": datetime.date(year - 2, 5, 1),
             "lower_naming_body": user.union.recommending_union.name,
@@ -604,7 +648,8 @@ class Command(BaseCommand):
             {"year": year - 1, "kind": "recognition", "title": f"{field}工艺改进", "patent_number": "",
              "level": "municipal", "issuing_body": "揭阳市科学技术局"},
         ]
-        members = [{"name": f"{leader[0]}{n}", "role": "技术骨干", "job_title": "技师"} for n in ("明", "华", "军")]
+        members = [{"name": f"{leader[0]}{n}", "role": "技术骨干", "job_title": "技师", "mobile": demo_mobile(leader + n)}
+                   for n in ("明", "华", "军")]
         return application_services.application_save(user, application, fields, members, results)
 
     def _previous_round(self):
@@ -1021,11 +1066,16 @@ class Command(BaseCommand):
             Union.objects.filter(pk=parent.pk).update(numchild=children)
         self.created["synthetic_unions"] = len(new_units)
 
-        leaders = Leader.objects.bulk_create([
+        # A leader left behind by a deleted studio is the same person (one row per 身份证号): reused.
+        leaders = {leader.name: leader for leader in Leader.objects.filter(
+            name__startswith=SYNTHETIC_LEADER_PREFIX, studios__isnull=True)}
+        leaders.update((leader.name, leader) for leader in Leader.objects.bulk_create([
             Leader(name=SYNTHETIC_LEADER.format(n), unit=units[SYNTHETIC_UNIT.format(n)],
-                   honour=HonourKind.MUNICIPAL_MODEL, honour_year=2015 + n % 8, job_title="技术骨干")
-            for n in numbers
-        ], batch_size=BATCH)
+                   honour=HonourKind.MUNICIPAL_MODEL, honour_year=2015 + n % 8, job_title="技术骨干",
+                   id_number=synthetic_id_number(n), mobile=f"139{n:08d}")
+            for n in numbers if SYNTHETIC_LEADER.format(n) not in leaders
+        ], batch_size=BATCH))
+        leaders = [leaders[SYNTHETIC_LEADER.format(n)] for n in numbers]
         studios = Studio.objects.bulk_create([
             Studio(name=studio_name_for(leader.name), unit=leader.unit, leader=leader, named_year=2023 + n % 3,
                    decision_number=f"揭工总〔{2023 + n % 3}〕{n % 30 + 1}号", field="合成数据")
