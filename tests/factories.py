@@ -99,3 +99,9 @@ class MemberFactory(factory.django.DjangoModelFactory):
 
     studio = factory.SubFactory(StudioFactory)
     name = factory.Sequence(lambda n: f"成员{n}")
+
+
+# A new leader's data as a change request (第七条) asks for it.
+NEW_LEADER = {"new_leader_name": "林海", "new_leader_gender": "male", "new_leader_job_title": "数控车间主任",
+              "new_leader_honour": "municipal_craftsman", "new_leader_honour_year": 2023,
+              "new_leader_id_number": "44520219850715003X", "new_leader_mobile": "13802630037"}

@@ -40,7 +40,7 @@ from reviews.models import ApplicationAttachment, Objection, RoundPhase
 from rules import services as rules
 from rules.models import RuleSet
 from studios import alliance_services as alliances
-from studios import importing
+from studios import importing, leaders
 from studios import lifecycle_services as life
 from studios import record_services as records
 from studios.models import ChangeStatus, Member, StudioResult
@@ -252,8 +252,7 @@ def _(w):
 
 # --- studios: changes and delisting (第七条, 第八条), alliances (第十七条), records (第五条(七)) ------------------
 
-NEW_LEADER = {"new_leader_name": "林海", "new_leader_gender": "male", "new_leader_job_title": "数控车间主任",
-              "new_leader_honour": "municipal_craftsman", "new_leader_honour_year": 2023}
+NEW_LEADER = factories.NEW_LEADER
 
 
 def change(w, kind="change_leader", status=ChangeStatus.SUBMITTED):
@@ -385,6 +384,12 @@ def sheet():
 @case(importing.import_studios)
 def _(w):
     return lambda: importing.import_studios(w["city"], sheet())
+
+
+@case(leaders.leader_identity_update)
+def _(w):
+    return lambda: leaders.leader_identity_update(w["unit"], fresh(w["studio"]), id_number="44520219850715003X",
+                                                  mobile="13802630037")
 
 
 # --- assessments: annual (第九条), cycle (第十条, 第十一条), rectification, recommendations (第十四条) ------------
@@ -755,6 +760,7 @@ OTHER_WRITERS = {
     "assessments.tasks": ["remind_annual"],
     "core.views": ["PasswordChangeView"],
     "studios.importing": ["import_studios"],
+    "studios.leaders": ["leader_identity_update"],
 }
 WRITING = re.compile(r"\.(save|create|update|delete|bulk_create|set)\("
                      r"|\b(notify|log_transition|on_commit|assign_perm|store)\(")

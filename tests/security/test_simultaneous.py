@@ -33,6 +33,7 @@ from studios import lifecycle_services as life
 from studios.models import Alliance, ChangeStatus, FormerName, Studio, StudioResult, StudioStatus
 from subsidies import grant_services, ledger_services
 from subsidies.models import EntryKind, GrantStatus, LedgerEntry, SubsidyGrant, Transfer, TransferStatus
+from tests import factories
 from tests.assessments.conftest import EVALUATION, SELF, evaluation_of, reviewed_cycle, through_evaluation
 from tests.subsidies.conftest import approved, prepared, receipt, transferred, with_account
 
@@ -239,8 +240,7 @@ def test_issuing_the_naming_decision_twice_names_each_studio_once(w):
 # --- a studio's life -------------------------------------------------------------------------------------------
 
 def recommended_change(w, kind="change_leader"):
-    leader = {"new_leader_name": "林海", "new_leader_gender": "male", "new_leader_job_title": "数控车间主任",
-              "new_leader_honour": "municipal_craftsman", "new_leader_honour_year": 2023} if kind != "cancel" else {}
+    leader = factories.NEW_LEADER if kind != "cancel" else {}
     change = life.change_request_create(w["unit"], w["studio"], kind=kind, reason="retired", evidence=pdf(),
                                         explanation="陈伟同志已于今年退休。", **leader)
     return life.change_review(w["county"], change, from_status=ChangeStatus.SUBMITTED, agree=True)

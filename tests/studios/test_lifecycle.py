@@ -42,9 +42,7 @@ def world(root, settings, tmp_path):
     }
 
 
-NEW_LEADER = {"new_leader_name": "林海", "new_leader_gender": "male", "new_leader_job_title": "数控车间主任",
-              "new_leader_honour": "municipal_craftsman", "new_leader_honour_year": 2023,
-              "new_leader_id_number": "44520219850715003X", "new_leader_mobile": "13802630037"}
+NEW_LEADER = factories.NEW_LEADER
 
 
 def ask(world, kind="change_leader", **extra):
