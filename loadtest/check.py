@@ -141,7 +141,7 @@ def figures_table(stats):
     lines = ["| request | count | failures | p50 ms | p95 ms | p99 ms | max ms | req/s |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for row in stats:
-        name = "**all requests**" if row["Name"] == "Aggregated" else f"{row['Type']} {row['Name']}".strip()
+        name = "**all requests**" if row["Name"] == "Aggregated" else row["Name"]  # names start with the method
         lines.append(f"| {name} | {row['Request Count']} | {row['Failure Count']} | {_ms(row['50%'])} | "
                      f"{_ms(row['95%'])} | {_ms(row['99%'])} | {_ms(row['Max Response Time'])} | "
                      f"{float(row['Requests/s']):.2f} |")
@@ -174,6 +174,30 @@ def database_counts(mail_dir=None):
     for row in Application.objects.values("status").annotate(n=Count("pk")):
         counts[f"status:{row['status']}"] = row["n"]
     return counts
+
+
+def machine():
+    """What the figures came from: the run's parameters (run.txt, by run.sh) are added by the caller."""
+    import platform
+    from importlib.metadata import version
+
+    import redis
+    from django.conf import settings
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version") if connection.vendor == "postgresql" else cursor.execute("SELECT 1")
+        database = f"PostgreSQL {cursor.fetchone()[0]}" if connection.vendor == "postgresql" else connection.vendor
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal:")), "0") if Path("/proc/meminfo").exists() else "0"
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL).info("server")["redis_version"] \
+        if settings.CELERY_BROKER_URL.startswith("redis") else "none"
+    return {
+        "CPUs": os.cpu_count(), "memory": f"{int(memory) / 1024 / 1024:.1f} GiB",
+        "system": f"{platform.system()} {platform.release()}", "Python": platform.python_version(),
+        "database": database, "Redis": broker,
+        **{name: version(name) for name in ("Django", "gunicorn", "locust", "celery", "psycopg")},
+    }
 
 
 def audit_chain_problems():
@@ -235,7 +259,7 @@ def verify_run(run):
     if len(served) < 2 or min(served.values(), default=0) == 0:
         problems.append(f"both application processes must serve requests: {served}")
 
-    stats = read_stats(run / "locust_stats.csv")
+    stats = read_stats(run / "locust_final_stats.csv")
     total = next(r for r in stats if r["Name"] == "Aggregated")
     if int(total["Failure Count"]):
         problems.append(f"locust counted {total['Failure Count']} failed requests (see locust_failures.csv)")
@@ -246,7 +270,10 @@ def verify_run(run):
             problems += [f"locust user code raised {r['Count']}×: {r['Message']}" for r in csv.DictReader(lines)]
 
     kinds = Counter(r["kind"] for r in done)
+    facts = (run / "run.txt").read_text(encoding="utf-8").splitlines() if (run / "run.txt").exists() else []
     report = [
+        "## Run", "", *(f"- {line}" for line in facts),
+        *(f"- {key}: {value}" for key, value in machine().items()), "",
         "## Figures", "", figures_table(stats), "",
         "Requests served per process (gunicorn access logs): "
         + ", ".join(f"{name} {count}" for name, count in served.items()), "",

@@ -10,6 +10,7 @@ What each user did and saw succeed goes to the ledger (loadtest.ledger), from wh
 counts the database must show. Every response is checked for the status a browser would expect: a 5xx, a 4xx
 that was not asked for, or a refusal message fails the request in locust's figures and the run.
 """
+import csv
 import itertools
 import json
 import os
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from locust import HttpUser, between, events, task  # noqa: E402
 from locust.exception import StopUser  # noqa: E402
+from locust.stats import PERCENTILES_TO_REPORT, StatsCSV  # noqa: E402
 
 from loadtest.browser import parse, totp_code  # noqa: E402
 from loadtest.filling import first_draft, scores  # noqa: E402
@@ -445,5 +447,12 @@ class PublicVisitor(Browser):
 
 
 @events.quitting.add_listener
-def _close_ledger(environment, **kwargs):
+def _final_figures(environment, **kwargs):
+    """Locust's own CSV files are last written a second before the users log out; these hold every request."""
+    results = Path(os.environ["LOAD_RESULTS"])
+    figures = StatsCSV(environment, PERCENTILES_TO_REPORT)
+    for name, write in (("stats", figures.requests_csv), ("failures", figures.failures_csv),
+                        ("exceptions", figures.exceptions_csv)):
+        with open(results / f"locust_final_{name}.csv", "w", newline="", encoding="utf-8") as out:
+            write(csv.writer(out))
     LEDGER.close()

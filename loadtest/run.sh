@@ -108,13 +108,17 @@ for port in "${PORTS[@]}"; do
 done
 
 echo "== locust: $USERS users, $SPAWN_RATE started per second, for $RUN_TIME"
+{ echo "users: $USERS"; echo "run time: $RUN_TIME"; echo "spawn rate: $SPAWN_RATE per second"
+  echo "application processes: ${#PORTS[@]} (ports ${PORTS[*]}), $WORKERS gunicorn sync workers each"
+  echo "started: $(date -Is)"; echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"; } > "$RUN/run.txt"
 locust_status=0
-LOAD_WORLD="$RUN/world.json" LOAD_LEDGER="$RUN/ledger" LOAD_HOSTS="$HOSTS" \
+LOAD_WORLD="$RUN/world.json" LOAD_LEDGER="$RUN/ledger" LOAD_RESULTS="$RUN" LOAD_HOSTS="$HOSTS" \
   $BIN/locust -f loadtest/locustfile.py --headless --users "$USERS" --spawn-rate "$SPAWN_RATE" \
   --run-time "$RUN_TIME" --stop-timeout 60 --csv "$RUN/locust" --only-summary \
   --loglevel WARNING --logfile "$RUN/locust.log" > "$RUN/locust-summary.txt" 2>&1 &
 PIDS+=($!)
 wait "${PIDS[-1]}" || locust_status=$?
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/run.txt"
 
 echo "== waiting for the worker to send every notice, then stopping the servers"
 drain_status=0

@@ -124,7 +124,7 @@ def _run_folder(path, *, failures=0, access=('200 12 "GET / HTTP/1.1" 512',)):
     (path / "world.json").write_text(json.dumps(WORLD))
     (path / "before.json").write_text(json.dumps(check.database_counts()))
     (path / "mail").mkdir()
-    (path / "locust_stats.csv").write_text(
+    (path / "locust_final_stats.csv").write_text(
         STATS_HEADER + f",Aggregated,10,{failures},12,15,2,80,500,1.5,0,12,13,14,15,20,30,40,50,80,80,80\n")
     for port in (8101, 8102):
         (path / f"gunicorn-{port}.access.log").write_text("\n".join(access) + "\n")
