@@ -108,6 +108,19 @@ def access_log_problems(lines):
     return requests, problems
 
 
+def server_times(lines):
+    """The milliseconds gunicorn spent on each request (in a worker, from reading it to the last byte)."""
+    return [int(m["ms"]) for m in map(ACCESS_LINE.match, lines) if m]
+
+
+def percentiles(values):
+    ordered = sorted(values)
+    if not ordered:
+        return {}
+    pick = lambda share: ordered[min(len(ordered) - 1, int(share * len(ordered)))]  # noqa: E731
+    return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "max": ordered[-1]}
+
+
 ERROR_MARKERS = ("Traceback (most recent call last)", "[CRITICAL]", "[ERROR]", "WORKER TIMEOUT", " ERROR ", "ERROR/",
                  "Internal Server Error")
 
@@ -249,11 +262,14 @@ def verify_run(run):
     entries, chain = audit_chain_problems()
     problems += chain
 
-    served = {}
+    served, times = {}, {}
     for log in sorted(run.glob("gunicorn-*.access.log")):
-        count, found = access_log_problems(log.read_text(encoding="utf-8", errors="replace").splitlines())
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        count, found = access_log_problems(lines)
         served[log.name.split(".")[0]] = count
+        times[log.name.split(".")[0]] = server_times(lines)
         problems += found
+    times["both"] = [t for name in served for t in times[name]]
     for log in sorted([*run.glob("gunicorn-*.error.log"), *run.glob("celery.log")]):
         problems += error_log_problems(log.name, log.read_text(encoding="utf-8", errors="replace").splitlines())
     if len(served) < 2 or min(served.values(), default=0) == 0:
@@ -277,6 +293,10 @@ def verify_run(run):
         "## Figures", "", figures_table(stats), "",
         "Requests served per process (gunicorn access logs): "
         + ", ".join(f"{name} {count}" for name, count in served.items()), "",
+        "Time spent in a gunicorn worker per request (access logs; the users' times above add the wait for a free "
+        "worker and the network): "
+        + "; ".join(f"{name} " + ", ".join(f"{k} {v} ms" for k, v in percentiles(values).items())
+                    for name, values in times.items()), "",
         "## What the users did", "",
         ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())), "",
         "## Counts: what the users did against how the database moved", "",

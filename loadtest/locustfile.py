@@ -16,6 +16,7 @@ import json
 import os
 import random
 import re
+import resource
 import sys
 from ipaddress import ip_address
 from pathlib import Path
@@ -455,4 +456,6 @@ def _final_figures(environment, **kwargs):
                         ("exceptions", figures.exceptions_csv)):
         with open(results / f"locust_final_{name}.csv", "w", newline="", encoding="utf-8") as out:
             write(csv.writer(out))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    (results / "locust_cpu.txt").write_text(f"{usage.ru_utime + usage.ru_stime:.0f}")
     LEDGER.close()

@@ -123,6 +123,12 @@ echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/run.tx
 echo "== waiting for the worker to send every notice, then stopping the servers"
 drain_status=0
 $PY -m loadtest.check drain --timeout 120 || drain_status=$?
+# CPU seconds each of our processes used (with its children: the gunicorn workers), to read the figures by
+{ printf 'CPU seconds used: locust %s' "$(cat "$RUN/locust_cpu.txt" 2>/dev/null || echo '?')"
+  names=(celery "${PORTS[@]/#/gunicorn-}")
+  for i in "${!names[@]}"; do
+    printf ', %s %s' "${names[$i]}" "$(ps -o times= --pid "${PIDS[$i]}" --ppid "${PIDS[$i]}" | awk '{s+=$1} END {print s+0}')"
+  done; echo; } >> "$RUN/run.txt"
 stop_all
 
 echo "== checking (loadtest/check.py)"

@@ -87,6 +87,12 @@ def test_the_access_log_check_finds_every_server_error():
     assert problems == ['server error: 502 3 "GET /y/ HTTP/1.1" 0', 'server error: 500 9 "POST /z/ HTTP/1.1" 0']
 
 
+def test_server_times_and_their_percentiles_come_from_the_access_log():
+    lines = [f'200 {ms} "GET / HTTP/1.1" 512' for ms in range(1, 101)] + ["not an access line"]
+    assert check.percentiles(check.server_times(lines)) == {"p50": 51, "p95": 96, "p99": 100, "max": 100}
+    assert check.percentiles([]) == {}
+
+
 def test_the_error_log_check_finds_tracebacks_timeouts_and_errors():
     lines = ["[2026-11-26 00:31:11 +0000] [1] [INFO] Booting worker with pid: 2", "Not Found: /reviews/1/",
              "Traceback (most recent call last):", "[2026-11-26 00:32:04 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:2)",
