@@ -35,6 +35,7 @@ assert parts and "".join(n+u for n,u in parts)==t, "LOAD_TIME like 90s, 3m or 1h
 print(sum(int(n)*{"h":60,"m":1,"s":1/60}[u] for n,u in parts))' "$RUN_TIME")
 
 mkdir -p "$RUN/ledger" "$RUN/mail" "$RUN/media"
+exec > >(tee -a "$RUN/runner.log") 2>&1
 RUN_ABS=$(cd "$RUN" && pwd)
 HOSTS=$(printf 'http://127.0.0.1:%s,' "${PORTS[@]}"); HOSTS=${HOSTS%,}
 
@@ -63,7 +64,7 @@ stop_all() {
   PIDS=()
 }
 trap stop_all EXIT
-trap 'exit 130' INT TERM
+trap 'echo "== interrupted: stopping what this run started"; exit 130' INT TERM
 
 wait_until() {  # wait_until SECONDS WHAT COMMAND...: polls COMMAND once a second
   local seconds=$1 what=$2; shift 2
@@ -71,8 +72,8 @@ wait_until() {  # wait_until SECONDS WHAT COMMAND...: polls COMMAND once a secon
   echo "FAIL: $what did not come up within ${seconds}s (see $RUN)"; exit 1
 }
 
-echo "== load test: $USERS users for $RUN_TIME against ${PORTS[*]}, results in $RUN"
-echo "== PostgreSQL $DB_NAME: created anew, migrated; Redis ${REDIS##*/}: emptied"
+echo "== [${SECONDS}s] load test: $USERS users for $RUN_TIME against ${PORTS[*]}, results in $RUN"
+echo "== [${SECONDS}s] PostgreSQL $DB_NAME: created anew, migrated; Redis ${REDIS##*/}: emptied"
 $PY - "$PG_SERVER" "$DB_NAME" "$REDIS" <<'PY'
 import sys
 import psycopg
@@ -86,13 +87,13 @@ PY
 $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0
 
-echo "== the world (loadtest/prepare.py)"
+echo "== [${SECONDS}s] the world (loadtest/prepare.py)"
 # Prepared without the broker: its notices are sent at once (to nowhere) and never reach the run's worker.
 env -u REDIS_URL EMAIL_URL=dummymail:// $PY -m loadtest.prepare --out "$RUN/world.json" --users "$USERS" \
   --minutes "$MINUTES" 2> "$RUN/prepare.log" || { tail -20 "$RUN/prepare.log"; echo "FAIL: the world"; exit 1; }
 $PY -m loadtest.check snapshot --out "$RUN/before.json"
 
-echo "== starting a Celery worker and ${#PORTS[@]} gunicorn processes of $WORKERS workers"
+echo "== [${SECONDS}s] starting a Celery worker and ${#PORTS[@]} gunicorn processes of $WORKERS workers"
 $BIN/celery -A config worker --pool=solo -l INFO -n "loadtest@%h" --without-gossip --without-mingle \
   > "$RUN/celery.log" 2>&1 &
 PIDS+=($!)
@@ -107,7 +108,7 @@ for port in "${PORTS[@]}"; do
   wait_until 60 "gunicorn on $port" curl -sf "http://127.0.0.1:$port/healthz"
 done
 
-echo "== locust: $USERS users, $SPAWN_RATE started per second, for $RUN_TIME"
+echo "== [${SECONDS}s] locust: $USERS users, $SPAWN_RATE started per second, for $RUN_TIME"
 { echo "users: $USERS"; echo "run time: $RUN_TIME"; echo "spawn rate: $SPAWN_RATE per second"
   echo "application processes: ${#PORTS[@]} (ports ${PORTS[*]}), $WORKERS gunicorn sync workers each"
   echo "started: $(date -Is)"; echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"; } > "$RUN/run.txt"
@@ -120,7 +121,7 @@ PIDS+=($!)
 wait "${PIDS[-1]}" || locust_status=$?
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RUN/run.txt"
 
-echo "== waiting for the worker to send every notice, then stopping the servers"
+echo "== [${SECONDS}s] waiting for the worker to send every notice, then stopping the servers"
 drain_status=0
 $PY -m loadtest.check drain --timeout 120 || drain_status=$?
 # CPU seconds each of our processes used (with its children: the gunicorn workers), to read the figures by
@@ -131,8 +132,8 @@ $PY -m loadtest.check drain --timeout 120 || drain_status=$?
   done; echo; } >> "$RUN/run.txt"
 stop_all
 
-echo "== checking (loadtest/check.py)"
+echo "== [${SECONDS}s] checking (loadtest/check.py)"
 check_status=0
 $PY -m loadtest.check verify --run "$RUN" || check_status=$?
-echo "== report: $RUN/report.md (locust exit $locust_status, drain $drain_status, check $check_status)"
+echo "== [${SECONDS}s] report: $RUN/report.md (locust exit $locust_status, drain $drain_status, check $check_status)"
 [ "$locust_status" = 0 ] && [ "$drain_status" = 0 ] && [ "$check_status" = 0 ]
