@@ -76,6 +76,18 @@ def expected_counts(records, world):
     return expected
 
 
+# What a run should exercise; one too short to reach them all is told so (not failed: its counts still hold).
+EXERCISED = ("login", "create", "save", "upload", "submit", "resubmit", "recommend", "return", "score", "finish",
+             "download", "refused", "logout")
+
+
+def not_exercised(records, world):
+    kinds = Counter(r["kind"] for r in records)
+    kinds["resubmit"] = sum(1 for r in records if r["kind"] == "submit" and r.get("source") == "returned")
+    kinds["finish"] = expected_counts(records, world)["transition:finish_review"]
+    return [kind for kind in EXERCISED if not kinds[kind]]
+
+
 def delta(before, after):
     return {key: after.get(key, 0) - before.get(key, 0) for key in set(before) | set(after)}
 
@@ -286,6 +298,7 @@ def verify_run(run):
             problems += [f"locust user code raised {r['Count']}×: {r['Message']}" for r in csv.DictReader(lines)]
 
     kinds = Counter(r["kind"] for r in done)
+    missing = not_exercised(done, world)
     facts = (run / "run.txt").read_text(encoding="utf-8").splitlines() if (run / "run.txt").exists() else []
     report = [
         "## Run", "", *(f"- {line}" for line in facts),
@@ -299,6 +312,7 @@ def verify_run(run):
                     for name, values in times.items()), "",
         "## What the users did", "",
         ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())), "",
+        *([f"Not exercised in this run (too short?): {', '.join(missing)}.", ""] if missing else []),
         "## Counts: what the users did against how the database moved", "",
         "Every count below was compared; those that neither the users nor the database moved are left out.", "",
         "| count | users did | database moved | |", "| --- | ---: | ---: | --- |",

@@ -210,10 +210,11 @@ def build(args):
                                                         **deadlines(-20))
         preliminary_round = advance(preliminary_round)
         submitted = []
-        for user in unit_staff:
-            for _n in range(args.submitted_per_unit):
-                application = fill(user, preliminary_round)
-                submitted.append(application_services.application_submit(user, application, from_status="draft"))
+        # unit by unit in turn, so that the newest — first on a county's list — belong to every unit, and the
+        # units with a user get some returned to resubmit
+        for _n, user in itertools.product(range(args.submitted_per_unit), unit_staff):
+            application = fill(user, preliminary_round)
+            submitted.append(application_services.application_submit(user, application, from_status="draft"))
         preliminary_round = advance(preliminary_round)
 
         # Next year's round, open for applications.

@@ -53,6 +53,12 @@ def test_expected_counts_follow_each_action_of_the_users():
     assert (expected["status:under_review"], expected["status:scored"]) == (-1, 1)
 
 
+def test_a_run_names_what_it_did_not_exercise():
+    done = [*records("login", "create", "save", "upload", "download", "refused", "logout", "recommend", "return"),
+            {"kind": "submit", "source": "draft"}, {"kind": "score", "assignment": 1}]
+    assert check.not_exercised(done, WORLD) == ["resubmit", "finish"]
+
+
 def test_an_application_is_finished_only_when_every_assignment_was_scored():
     assert check.finished_applications([1, 2], WORLD["assignments"]) == 0
     assert check.finished_applications([1, 2, 3], WORLD["assignments"]) == 1
