@@ -202,7 +202,7 @@ def database_counts(mail_dir=None):
 
 
 def machine():
-    """What the figures came from: the run's parameters (run.txt, by run.sh) are added by the caller."""
+    """The machine and versions the figures came from (run.sh adds the run's own parameters in run.txt)."""
     import platform
     from importlib.metadata import version
 
@@ -210,9 +210,11 @@ def machine():
     from django.conf import settings
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version") if connection.vendor == "postgresql" else cursor.execute("SELECT 1")
-        database = f"PostgreSQL {cursor.fetchone()[0]}" if connection.vendor == "postgresql" else connection.vendor
+    database = connection.vendor
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0]}"
     memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal:")), "0") if Path("/proc/meminfo").exists() else "0"
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL).info("server")["redis_version"] \

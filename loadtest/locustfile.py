@@ -154,29 +154,34 @@ class Browser(HttpUser):
 
     # logging in and out --------------------------------------------------------------------------------------
 
+    def give_up(self, reason):
+        """This user cannot log in: a failure in the figures (so the run fails), and the user stops."""
+        self.fail("login", f"{self.username}: {reason}")
+        raise StopUser()
+
     def login(self, account):
         self.username = account["username"]
         page = self.get("/accounts/login/", "GET /accounts/login/")
         form = page and next((f for f in page.forms if f.field("username")), None)
         if form is None:
-            raise StopUser()
+            self.give_up("no login form")
         token = LEDGER.begin("login", user=self.username)
         location = self.post(page, form, form.data({"username": self.username, "password": WORLD["password"]}),
                              "POST /accounts/login/")
         if location is None:
             LEDGER.failed(token, "login refused")
-            raise StopUser()
+            self.give_up("password refused")
         LEDGER.done(token)  # the password login is complete, and written to the audit trail
         if self.otp:  # municipal staff and experts: the second factor before any page (等保 preset)
             location = self.get(location, "GET / (to the second factor)", expect=302)
             page = location and self.get(location, "GET /accounts/otp/")
             form = page and next((f for f in page.forms if f.field("token")), None)
             if form is None:
-                raise StopUser()
+                self.give_up("no form for the second factor")
             location = self.post(page, form, form.data({"token": totp_code(account["totp_key"])}),
                                  "POST /accounts/otp/")
             if location is None:
-                raise StopUser()
+                self.give_up("code refused")
         self.get(location, "GET / (dashboard)")
 
     def on_stop(self):
@@ -218,36 +223,32 @@ class UnitUser(Browser):
 
     @task(8)
     def work_on_application(self):
-        if self.draft is None:
-            self.create_application()
-        elif self.draft[1] == "saved":
-            self.edit_again()
-        elif self.draft[1] == "edited":
-            self.upload()
-        else:
-            self.submit()
+        """One step of the unit's current application per visit: create, fill, complete, attach, submit."""
+        step = self.draft[1] if self.draft else None
+        {None: self.create_application, "created": self.fill, "filled": self.edit_again,
+         "completed": self.upload, "attached": self.submit}[step]()
 
     def create_application(self):
-        round_id = ROUNDS["application"]
-        page = self.get(f"/reviews/rounds/{round_id}/", "GET /reviews/rounds/[id]/")
+        page = self.get(f"/reviews/rounds/{ROUNDS['application']}/", "GET /reviews/rounds/[id]/")
         if page is None:
             return
-        form = page.form(r"/apply/$")
-        edit = self.act("create", page, form, {}, "POST /reviews/rounds/[id]/apply/",
+        edit = self.act("create", page, page.form(r"/apply/$"), {}, "POST /reviews/rounds/[id]/apply/",
                         "GET /reviews/applications/[id]/edit/")
-        if edit is None:
-            return
-        application = int(APPLICATION_ID.search(edit.location)[1])
-        self.draft = (application, "created")
-        form = next((f for f in edit.forms if f.field("leader_name")), None)
-        if form is not None and self.save(edit, form, first_draft(form, WORLD["rounds"]["application"]["year"]),
+        if edit is not None:
+            self.draft = (int(APPLICATION_ID.search(edit.location)[1]), "created")
+
+    def fill(self):
+        """Every condition of 第五条, in the rows the new draft's form offers."""
+        application = self.draft[0]
+        page = self.get(f"/reviews/applications/{application}/edit/", "GET /reviews/applications/[id]/edit/")
+        form = page and next((f for f in page.forms if f.field("leader_name")), None)
+        if form is not None and self.save(page, form, first_draft(form, WORLD["rounds"]["application"]["year"]),
                                           application):
-            self.draft = (application, "saved")
+            self.draft = (application, "filled")
 
     def save(self, page, form, overrides, application):
-        following = self.act("save", page, form, overrides, "POST /reviews/applications/[id]/edit/",
-                                        "GET /reviews/applications/[id]/", application=application)
-        return following is not None
+        return self.act("save", page, form, overrides, "POST /reviews/applications/[id]/edit/",
+                        "GET /reviews/applications/[id]/", application=application) is not None
 
     def edit_again(self):
         """The team's third member: the form shows more rows once the draft is saved."""
@@ -256,7 +257,7 @@ class UnitUser(Browser):
         form = page and next((f for f in page.forms if f.field("leader_name")), None)
         if form is not None and self.save(page, form, {"members-2-name": "李军", "members-2-role": "青年骨干",
                                                        "members-2-job_title": "技术员"}, application):
-            self.draft = (application, "edited")
+            self.draft = (application, "completed")
 
     def upload(self):
         application = self.draft[0]
@@ -270,7 +271,7 @@ class UnitUser(Browser):
             "POST /reviews/applications/[id]/attachments/", "GET /reviews/applications/[id]/",
             files={"file": ("领衔人荣誉证书.pdf", PDF_BYTES, "application/pdf")}, application=application)
         if following is not None:
-            self.draft = (application, "uploaded")
+            self.draft = (application, "attached")
             for href in following.links_matching(ATTACHMENT_LINK)[:1]:
                 self.download(href)
 
@@ -279,9 +280,8 @@ class UnitUser(Browser):
         page = self.get(f"/reviews/applications/{application}/", "GET /reviews/applications/[id]/")
         if page is None:
             return
-        following = self.act("submit", page, page.form(r"/submit/$"), {}, "POST /reviews/applications/[id]/submit/",
-                                "GET /reviews/applications/[id]/", application=application, source="draft")
-        if following is not None:
+        if self.act("submit", page, page.form(r"/submit/$"), {}, "POST /reviews/applications/[id]/submit/",
+                    "GET /reviews/applications/[id]/", application=application, source="draft") is not None:
             self.draft = None
 
     @task(2)
