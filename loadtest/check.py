@@ -204,7 +204,13 @@ def database_counts(mail_dir=None):
 def machine():
     """The machine and versions the figures came from (run.sh adds the run's own parameters in run.txt)."""
     import platform
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name):  # locust is only in the `load` extra: the test suite runs without it
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
 
     import redis
     from django.conf import settings
@@ -223,7 +229,7 @@ def machine():
         "CPUs": os.cpu_count(), "memory": f"{int(memory) / 1024 / 1024:.1f} GiB",
         "system": f"{platform.system()} {platform.release()}", "Python": platform.python_version(),
         "database": database, "Redis": broker,
-        **{name: version(name) for name in ("Django", "gunicorn", "locust", "celery", "psycopg")},
+        **{name: installed(name) for name in ("Django", "gunicorn", "locust", "celery", "psycopg")},
     }
 
 
