@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install migrate seed check-python
+.PHONY: run test install migrate seed check-python loadtest
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -18,6 +18,12 @@ $(STAMP): pyproject.toml constraints.txt | $(PY)
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The load test's own dependencies (locust, with gevent) beside dev's; see docs/load-test.md.
+LOAD_STAMP := $(VENV)/.installed-load-stamp
+$(LOAD_STAMP): pyproject.toml constraints.txt | $(PY)
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,load]"
+	touch $(LOAD_STAMP)
 
 # DEBUG=true: the development keys for personal data (config/settings.py); without DEBUG the encryption keys
 # must be set (README "Personal data"), as in production.
@@ -34,3 +40,8 @@ run: seed
 
 test: install
 	$(PY) -m pytest
+
+# 50 browser-like users for 3 minutes against two gunicorn processes sharing PostgreSQL and Redis, then a check
+# that the database holds exactly what they did (docs/load-test.md). LOAD_USERS, LOAD_TIME, ... override.
+loadtest: $(LOAD_STAMP)
+	bash loadtest/run.sh

@@ -1,9 +1,11 @@
 """Searches and exports are rate-limited per user (core/ratelimit.py), with a Chinese 429 page."""
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests import factories
+from tests.conftest import closed_port
 from unions.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -12,8 +14,10 @@ SMALL = {"search": (2, 60), "export": (1, 60)}
 
 
 @pytest.fixture(autouse=True)
-def small_limits(settings):
+def small_limits(settings, monkeypatch):
     settings.RATE_LIMITS = SMALL
+    # Inside one window, whenever the test runs: a window ending mid-test would reset the count.
+    monkeypatch.setattr("core.ratelimit.time.time", lambda: 1_799_999_990.0)
     cache.clear()
     yield
     cache.clear()
@@ -87,3 +91,21 @@ def test_anonymous_search_of_the_public_registry_is_limited_by_address(client, r
         assert client.get("/public/registry/", {"q": "机械"}).status_code == 200
     assert client.get("/public/registry/", {"q": "机械"}).status_code == 429
     assert client.get("/public/registry/", {"q": "机械"}, REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_anonymous_visitors_behind_the_proxy_are_counted_by_their_own_address(client, settings):
+    settings.BEHIND_PROXY = True
+    for _ in range(2):
+        client.get("/public/registry/", {"q": "机械"}, HTTP_X_FORWARDED_FOR="10.0.0.1")
+    assert client.get("/public/registry/", {"q": "机械"}, HTTP_X_FORWARDED_FOR="10.0.0.1").status_code == 429
+    assert client.get("/public/registry/", {"q": "机械"}, HTTP_X_FORWARDED_FOR="10.0.0.2").status_code == 200
+
+
+def test_with_the_cache_down_searches_still_answer(client, city, caplog):
+    client.force_login(city)
+    down = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                        "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}}
+    with override_settings(CACHES=down):
+        for _ in range(3):
+            assert client.get("/studios/", {"q": "机械"}).status_code == 200
+    assert "rate limit not applied" in caplog.text
