@@ -2,10 +2,15 @@
 select options and checkboxes, each criterion's maximum), as a person would. Plain Python, so the test suite
 posts the same values through the real forms (tests/loadtest/test_filling.py)."""
 import datetime
+import itertools
 import random
 import re
 
+from core.personal_data import synthetic_id_number
 from loadtest.prepare import FIELDS, LEADER_GIVEN, LEADER_SURNAMES
+
+# One 身份证号 per draft (one application per person per round), above the numbers prepare.py gives out.
+_people = itertools.count(2_000_000)
 
 
 def leader_name(rng=random):
@@ -24,6 +29,7 @@ def first_draft(form, year, today=None, rng=random):
 
     return {
         "leader_name": leader, "leader_gender": rng.choice(choices("leader_gender")),
+        "leader_id_number": synthetic_id_number(next(_people)), "leader_mobile": f"139{rng.randrange(10 ** 8):08d}",
         "leader_job_title": "高级技师", "leader_honour": rng.choice(choices("leader_honour")),
         "leader_honour_year": "2021", "leader_honour_body": "揭阳市人民政府",
         "founded_on": f"{today.year - 4}-03-01", "organisation": "设攻关组、培训组、成果转化组",

@@ -103,7 +103,8 @@ def build(args):
     from django.utils import timezone
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from core.management.commands.seed_demo import APPLICATION_FIELDS, COUNTIES, ROOT
+    from core.management.commands.seed_demo import APPLICATION_FIELDS, COUNTIES, ROOT, demo_mobile
+    from core.personal_data import synthetic_id_number
     from reviews import application_services, panel_services
     from reviews import services as round_services
     from reviews.models import Assignment, NamingRound
@@ -121,6 +122,7 @@ def build(args):
     today = timezone.localdate()
     password = make_password(PASSWORD)  # hashed once: every synthetic account shares it
     accounts = []
+    people = itertools.count()  # one 身份证号 per application's leader: one application per person per round
 
     def account(username, full_name, role, union):
         user = User(username=username, full_name=full_name, role=role, union=union, email=f"{username}@example.cn",
@@ -141,6 +143,7 @@ def build(args):
         leader = leader_name(rng)
         fields = {
             **APPLICATION_FIELDS, "leader_name": leader, "founded_on": datetime.date(today.year - 4, 3, 1),
+            "leader_id_number": synthetic_id_number(1_000_000 + next(people)), "leader_mobile": demo_mobile(leader),
             "annual_plan": f"{year} 年围绕{field}攻关 3 项现场难题，开展 12 次技能培训。",
             "lower_naming_date": datetime.date(today.year - 2, 5, 1),
             "lower_naming_body": user.union.recommending_union.name,
@@ -228,7 +231,8 @@ def build(args):
         studio_rows = []
         for n, ((user, _k), name) in enumerate(zip(pairs, names)):
             leader = Leader.objects.create(name=name, unit=user.union, honour=HonourKind.MUNICIPAL_MODEL,
-                                           honour_year=2015 + n % 8, job_title="技术骨干")
+                                           honour_year=2015 + n % 8, job_title="技术骨干",
+                                           id_number=synthetic_id_number(1_500_000 + n), mobile=demo_mobile(name))
             year = today.year - 1 - n % 3
             studio_rows.append(Studio(name=studio_name_for(name), unit=user.union, leader=leader, named_year=year,
                                       field=rng.choice(FIELDS), decision_number=f"揭工总〔{year}〕{n % 30 + 1}号"))

@@ -47,6 +47,9 @@ export DJANGO_SETTINGS_MODULE=config.settings
 export DATABASE_URL="$PG_SERVER/$DB_NAME" REDIS_URL="$REDIS"
 export DEBUG=false HTTPS=false ALLOWED_HOSTS=127.0.0.1 CONN_MAX_AGE=60 LOG_LEVEL=WARNING
 export SECRET_KEY="$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')"
+# Personal data is encrypted at rest (README "Personal data"); production processes refuse to start without keys.
+export FIELD_ENCRYPTION_KEYS="$($PY -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+export FIELD_INDEX_KEY="$($PY -c 'import secrets; print(secrets.token_urlsafe(48))')"
 export MEDIA_ROOT="$RUN_ABS/media" EMAIL_URL="filemail:///$RUN_ABS/mail" RATE_LIMIT_SEARCHES=600
 unset OTP_REQUIRED_ROLES CONTENT_SECURITY_POLICY BEHIND_PROXY
 

@@ -35,7 +35,7 @@ from assessments.models import (
     CYCLE_DIMENSIONS, AnnualAssessment, AnnualReport, AssessmentCycle, CycleGrade, Honour, Recommendation,
     Rectification,
 )
-from core.personal_data import id_check_character
+from core.personal_data import id_check_character, synthetic_id_number
 from documents import services as document_services
 from documents.models import DocumentKind
 from reviews import application_services, decision_services, panel_services
@@ -233,13 +233,6 @@ def demo_mobile(name):
     """A made-up mobile number (1[3-9] and nine digits), derived from the name."""
     digest = zlib.crc32(f"mobile:{name}".encode())
     return f"1{'35789'[digest % 5]}{digest % 10 ** 9:09d}"
-
-
-def synthetic_id_number(number):
-    """Unique for every synthetic leader: born 1990–2003 (never a demo person's years), by the studio's number."""
-    born = datetime.date(1990, 1, 1) + datetime.timedelta(days=number % 5000)
-    body = f"445281{born:%Y%m%d}{number // 5000 % 1000:03d}"
-    return body + id_check_character(body)
 
 
 def area_of(unit):
