@@ -41,11 +41,11 @@ def _run(request, call, success):
 @login_required
 def cycle_list(request):
     user = request.user
+    municipal = is_municipal_staff(user)
+    if request.method == "POST" and not municipal:  # 第十条: the municipal union opens a cycle; no one else
+        raise PermissionDenied
     if user.role == Role.EXPERT:
         return redirect("assessments:cycle_reviews")
-    municipal = is_municipal_staff(user)
-    if request.method == "POST" and not municipal:
-        raise PermissionDenied
     cycles_so_far = selectors.cycle_list()
     form = next_year = None
     if municipal:

@@ -55,10 +55,10 @@ def _check(studio, honour, nominee, result, evaluation):
 def recommendation_create(actor, *, year, honour, studio, grounds, nominee="", result=None, evaluation=None):
     _require_municipal(actor)
     studio = Studio.objects.select_for_update(of=("self",)).select_related("leader", "unit").get(pk=studio.pk)
+    if studio.status not in TITLED_STATES:
+        raise Conflict(_("“%(s)s”%(state)s，不能推荐。") % {"s": studio, "state": studio.get_status_display()}, studio)
     nominee = (nominee or "").strip()
     errors = _check(studio, honour, nominee, result, evaluation)
-    if studio.status not in TITLED_STATES:
-        errors["studio"] = _("“%(s)s”%(state)s，不能推荐。") % {"s": studio, "state": studio.get_status_display()}
     if not 2022 <= (year or 0) <= timezone.localdate().year + 1:
         errors["year"] = _("年度应在 2022 年至明年之间。")
     if not (grounds or "").strip():

@@ -29,11 +29,30 @@ from unions.recipients import municipal_staff, unit_staff
 from .errors import StaleAction
 
 
+def check_phase(naming_round, phase, action):
+    """Refuses (409) an `action` of another phase; views call it before validating a form whose choices depend on
+    the phase, so that the state is refused before the data."""
+    if naming_round.phase != phase:
+        raise Conflict(_("当前处于“%(phase)s”阶段，不能%(action)s。") % {
+            "phase": naming_round.get_phase_display(), "action": action}, naming_round)
+
+
+def check_can_deliberate(naming_round):
+    """第六条: the collective decision is taken once, in its phase."""
+    check_phase(naming_round, RoundPhase.DECISION, _("记录集体研究结果"))
+    if Deliberation.objects.filter(naming_round=naming_round).exists():
+        raise StaleAction(_("本批次已记录集体研究结果。"), naming_round)
+
+
+def check_publicity_open(naming_round):
+    """Objections are taken during the publicity only (第六条: 社会公示)."""
+    if not publicity_open(naming_round):
+        raise Conflict(_("该批次不在公示期内，不能登记异议。"), naming_round)
+
+
 def _lock_round(naming_round, phase, action):
     locked = NamingRound.objects.select_for_update(of=("self",)).select_related("rule_set").get(pk=naming_round.pk)
-    if locked.phase != phase:
-        raise Conflict(_("当前处于“%(phase)s”阶段，不能%(action)s。") % {
-            "phase": locked.get_phase_display(), "action": action}, locked)
+    check_phase(locked, phase, action)
     return locked
 
 
@@ -46,9 +65,8 @@ def _log(application, actor, transition, label, source, comment=""):
 def deliberation_record(actor, naming_round, *, meeting_date, minutes_ref, shortlisted, notes=""):
     """Records the meeting and its shortlist; 第六条 fixes how many may be named a year (the round's rule set)."""
     require_round_manager(actor, _("办理集体研究、公示和命名"))
-    locked = _lock_round(naming_round, RoundPhase.DECISION, _("记录集体研究结果"))
-    if Deliberation.objects.filter(naming_round=locked).exists():
-        raise StaleAction(_("本批次已记录集体研究结果。"), locked)
+    locked = NamingRound.objects.select_for_update(of=("self",)).select_related("rule_set").get(pk=naming_round.pk)
+    check_can_deliberate(locked)
     applications = list(Application.objects.select_for_update(of=("self",)).filter(naming_round=locked).select_related("unit"))
     pending = [a for a in applications if a.status in (ApplicationStatus.ACCEPTED, ApplicationStatus.UNDER_REVIEW)]
     if pending:

@@ -469,7 +469,10 @@ class Assignment(models.Model):
         return f"{self.expert} → {self.application}"
 
     def get_absolute_url(self):
-        return reverse("reviews:assignment_detail", args=[self.pk])
+        """The task's page while it is open; once scored or recused, the expert's list of tasks."""
+        if self.status == AssignmentStatus.ASSIGNED:
+            return reverse("reviews:assignment_detail", args=[self.pk])
+        return reverse("reviews:assignment_list")
 
 
 class ScoreItem(models.Model):

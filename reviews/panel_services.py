@@ -153,10 +153,12 @@ def auto_assign(actor, panel):
 def _lock_own(expert, assignment):
     locked = Assignment.objects.select_for_update(of=("self",)).select_related(
         "application__naming_round__rule_set", "application__unit").get(pk=assignment.pk)
-    if locked.expert_id != expert.pk or not expert.has_perm(REVIEW_PERMISSION, locked.application):
+    if locked.expert_id != expert.pk:
         raise PermissionDenied(_("这不是您的评审任务。"))
-    if locked.status != AssignmentStatus.ASSIGNED:
+    if locked.status != AssignmentStatus.ASSIGNED:  # scored or recused: a closed task (a double submit)
         raise StaleAction(_("该评审任务已是“%(s)s”，评分提交后不能修改。") % {"s": locked.get_status_display()}, locked)
+    if not expert.has_perm(REVIEW_PERMISSION, locked.application):
+        raise PermissionDenied(_("这不是您的评审任务。"))
     return locked
 
 

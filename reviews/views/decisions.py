@@ -26,6 +26,8 @@ from .common import add_form_errors, manager_round, report_errors
 @login_required
 def decision(request, round_pk):
     naming_round = manager_round(request, round_pk)
+    if request.method == "POST":  # the state before the data: the candidates depend on it
+        decision_services.check_can_deliberate(naming_round)
     rows = scoring.ranking(selectors.panel_rows(naming_round), naming_round.rule_set)
     candidates = selectors.application_list(request.user).filter(naming_round=naming_round,
                                                                  status=ApplicationStatus.SCORED)
@@ -47,6 +49,8 @@ def decision(request, round_pk):
 @login_required
 def objections(request, round_pk):
     naming_round = manager_round(request, round_pk)
+    if request.method == "POST":  # the state before the data: the applications offered depend on it
+        decision_services.check_publicity_open(naming_round)
     in_publicity = selectors.application_list(request.user).filter(naming_round=naming_round,
                                                                    status=ApplicationStatus.IN_PUBLICITY)
     form = StaffObjectionForm(request.POST or None, request.FILES or None, applications=in_publicity)

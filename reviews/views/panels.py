@@ -127,7 +127,7 @@ def assignment_detail(request, pk):
 @require_POST
 @login_required
 def assignment_score(request, pk):
-    assignment = selectors.my_assignment(request.user, pk)
+    assignment = selectors.my_task(request.user, pk)
     form = ScoreForm(request.POST, criteria=assignment.application.naming_round.rule_set.criteria.all())
     if form.is_valid():
         try:
@@ -148,7 +148,7 @@ def assignment_score(request, pk):
 @require_POST
 @login_required
 def assignment_recuse(request, pk):
-    assignment = selectors.my_assignment(request.user, pk)
+    assignment = selectors.my_task(request.user, pk)
     form = RecuseForm(request.POST)
     try:
         if not form.is_valid():
