@@ -297,6 +297,7 @@ TASK_ACTIONS = [
 
 CASES = [case for action in APPLICATION_ACTIONS + ROUND_ACTIONS + OBJECTION_ACTIONS + TASK_ACTIONS
          for case in action.cases()]
+ACTIONS_BY_NAME = {action.name: action for action, _state in CASES}
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
