@@ -42,9 +42,9 @@ def back_url(request, conflict):
 
 class ConflictMiddleware:
     """Renders a Conflict as templates/409.html with status 409 and records it in the audit trail (result
-    `conflict`), like the refused 403 and 404 (audit.middleware). An htmx request gets the same page, told to
-    replace the main content (templates/base.html lets htmx swap a 409). Goes after AuditMiddleware, whose
-    request context names the user and address."""
+    `conflict`) for a signed-in user, like the refused 403 and 404 (audit.middleware). An htmx request gets the
+    same page, told to replace the main content (templates/base.html lets htmx swap a 409). Goes after
+    AuditMiddleware, whose request context names the user and address."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -55,9 +55,10 @@ class ConflictMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, Conflict):
             return None
-        subject = exception.subject if hasattr(exception.subject, "_meta") else None
-        record(Action.ACCESS, result=Result.CONFLICT, subject=subject, object_repr=request.path,
-               operation=f"{request.method} 409", detail=str(exception)[:500])
+        if request.user.is_authenticated:  # as for 403 and 404: the public objection form writes no entry
+            subject = exception.subject if hasattr(exception.subject, "_meta") else None
+            record(Action.ACCESS, result=Result.CONFLICT, subject=subject, object_repr=request.path,
+                   operation=f"{request.method} 409", detail=str(exception)[:500])
         response = render(request, "409.html", {"reason": str(exception), "back_url": back_url(request, exception)},
                           status=409)
         if getattr(request, "htmx", False):

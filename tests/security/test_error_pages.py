@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 from django.urls import path, reverse
 
 from audit.models import AuditEntry, Result
+from core.conflicts import Conflict, back_url
 from reviews import services as round_services
 from reviews.models import RoundPhase
 from tests import factories
@@ -100,3 +101,14 @@ def test_htmx_is_told_to_swap_a_409(root, login):
     config = json.loads(html.unescape(re.search(r'name="htmx-config" content=\'([^\']+)\'', page).group(1)))
     rules = [(rule["code"], rule["swap"]) for rule in config["responseHandling"]]
     assert rules.index(("409", True)) < rules.index(("[45]..", False))
+
+
+def test_409_links_back_to_the_object_else_the_page_of_the_form_on_this_site_else_the_dashboard(rf, db):
+    class Page:
+        def get_absolute_url(self):
+            return "/studios/7/"
+
+    assert back_url(rf.post("/x/"), Conflict("已处理", Page())) == "/studios/7/"
+    assert back_url(rf.post("/x/", HTTP_REFERER="http://testserver/subsidies/3/"), Conflict("已处理")) == \
+        "http://testserver/subsidies/3/"
+    assert back_url(rf.post("/x/", HTTP_REFERER="https://evil.example/"), Conflict("已处理")) == reverse("dashboard")
