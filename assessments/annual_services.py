@@ -5,8 +5,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
+from django_fsm import can_proceed
 
+from core.conflicts import Conflict
 from core.history import log_transition
 from core.notifications import notify
 from reviews.errors import StaleAction
@@ -33,9 +34,11 @@ def _check_year(year):
 def _check_titled(studio, year):
     # 第八条: a cancelled or delisted studio is no longer assessed.
     if studio.status not in TITLED_STATES:
-        raise ValidationError(_("“%(s)s”已%(state)s，不再报告和考核。") % {"s": studio, "state": studio.get_status_display()})
+        raise Conflict(_("“%(s)s”%(state)s，不再报告和考核。") % {"s": studio, "state": studio.get_status_display()},
+                       studio)
     if studio.named_year >= year:
-        raise ValidationError(_("“%(s)s”于 %(n)d 年度命名，从下一年度起报告和考核。") % {"s": studio, "n": studio.named_year})
+        raise Conflict(_("“%(s)s”于 %(n)d 年度命名，从下一年度起报告和考核。") % {"s": studio, "n": studio.named_year},
+                       studio)
 
 
 def _log(studio, actor, transition, label, comment=""):
@@ -53,7 +56,7 @@ def annual_report_save(actor, studio, year, fields, *, submit=False):
     _check_titled(studio, year)
     report = AnnualReport.objects.filter(studio=studio, year=year).first()
     if report and report.status == ReportStatus.SUBMITTED:
-        raise StaleAction(_("%(y)d 年度运行情况已报告；如需修改，请推荐单位退回。") % {"y": year})
+        raise StaleAction(_("%(y)d 年度运行情况已报告；如需修改，请推荐单位退回。") % {"y": year}, studio)
     report = report or AnnualReport(studio=studio, year=year)
     errors = {name: _("请填写“%(f)s”。") % {"f": AnnualReport._meta.get_field(name).verbose_name}
               for name in REPORT_FIELDS if name != "plan" and not (fields.get(name) or "").strip()}
@@ -79,12 +82,11 @@ def annual_report_return(actor, report, *, comment):
     report = AnnualReport.objects.select_for_update(of=("self",)).select_related("studio__unit").get(pk=report.pk)
     if not is_recommending_staff_of(actor, report.studio):
         raise PermissionDenied(_("只有该工作室的推荐单位可以退回运行情况报告。"))
+    if not can_proceed(report.return_for_revision):
+        raise StaleAction(_("该报告为“%(s)s”，不能退回。") % {"s": report.get_status_display()}, report.studio)
     if not comment.strip():
         raise ValidationError({"comment": _("请写明需要补充的内容。")})
-    try:
-        report.return_for_revision()
-    except TransitionNotAllowed:
-        raise StaleAction(_("该报告为“%(s)s”，不能退回。") % {"s": report.get_status_display()}) from None
+    report.return_for_revision()
     report.save()
     _log(report.studio, actor, "annual_report_return", _("退回 %(y)d 年度运行情况报告") % {"y": report.year}, comment)
     notify(unit_staff(report.studio), _("年度运行情况报告被退回补充"), comment, _url(report.studio, report.year))
@@ -109,10 +111,10 @@ def annual_assess(actor, studio, year, data):
         raise PermissionDenied(_("只有该工作室的推荐单位可以考核（第九条：谁推荐谁考核谁负责）。"))
     _check_year(year)
     _check_titled(studio, year)
-    ratings = _ratings(data)
     assessment = AnnualAssessment.objects.filter(studio=studio, year=year).first()
     if assessment and assessment.status == AssessmentStatus.REPORTED:
-        raise StaleAction(_("%(y)d 年度考核情况已报送市总工会，不能再修改。") % {"y": year})
+        raise StaleAction(_("%(y)d 年度考核情况已报送市总工会，不能再修改。") % {"y": year}, studio)
+    ratings = _ratings(data)
     assessment = assessment or AnnualAssessment(studio=studio, year=year)
     for field, value in ratings.items():
         setattr(assessment, field, value)
@@ -139,7 +141,7 @@ def annual_assessments_report(actor, year):
         studio__in=list(studios), year=year)}
     missing = [s.name for pk, s in studios.items() if pk not in assessments]
     if missing:
-        raise ValidationError(_("还有 %(n)d 个工作室未考核：%(names)s。") % {"n": len(missing), "names": "、".join(missing)})
+        raise Conflict(_("还有 %(n)d 个工作室未考核：%(names)s。") % {"n": len(missing), "names": "、".join(missing)})
     waiting = [a for a in assessments.values() if a.status == AssessmentStatus.ASSESSED]
     if not waiting:
         raise StaleAction(_("%(y)d 年度考核情况已报送。") % {"y": year})

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from core.conflicts import Conflict
 from core.history import log_transition
 from core.notifications import notify
 from core.unique import refused_if_taken
@@ -52,23 +53,26 @@ def _require_municipal(actor, action):
 def _lock_cycle(cycle, from_phase=None):
     locked = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
     if from_phase is not None and locked.phase != from_phase:
-        raise StaleAction(_("周期考核已进入“%(p)s”阶段，可能已由他人操作，请刷新页面。") % {"p": locked.get_phase_display()})
+        raise StaleAction(_("周期考核已进入“%(p)s”阶段，可能已由他人操作，请刷新页面。") % {"p": locked.get_phase_display()},
+                          locked)
     return locked
 
 
-def _lock_evaluation(evaluation, from_status=None):
-    locked = CycleEvaluation.objects.select_for_update(of=("self",)).select_related(
+def _lock_evaluation(evaluation):
+    return CycleEvaluation.objects.select_for_update(of=("self",)).select_related(
         "cycle", "cycle__rule_set", "studio", "studio__unit", "studio__unit__recommending_union").get(pk=evaluation.pk)
-    if from_status is not None and locked.status != from_status:
+
+
+def _require_status(locked, status):
+    if locked.status != status:
         raise StaleAction(_("该工作室的周期考核已变为“%(s)s”，可能已由他人处理，请刷新页面。") % {
-            "s": locked.get_status_display()})
-    return locked
+            "s": locked.get_status_display()}, locked)
 
 
-def _require_phase(cycle, phase):
+def _require_phase(cycle, phase, subject=None):
     if cycle.phase != phase:
-        raise ValidationError(_("周期考核处于“%(now)s”阶段，这项操作在“%(need)s”阶段进行（第十条）。") % {
-            "now": cycle.get_phase_display(), "need": CyclePhase(phase).label})
+        raise Conflict(_("周期考核处于“%(now)s”阶段，这项操作在“%(need)s”阶段进行（第十条）。") % {
+            "now": cycle.get_phase_display(), "need": CyclePhase(phase).label}, subject or cycle)
 
 
 def _log(evaluation, actor, transition, label, source, comment=""):
@@ -117,7 +121,7 @@ def cycle_open(actor, *, year, notes="", **deadlines):
     if not 2022 <= year <= this_year:
         raise ValidationError({"year": _("考核年度应在 2022 年至今年之间。")})
     last = AssessmentCycle.objects.select_for_update().order_by("-year").first()
-    opened = StaleAction(_("%(y)d 年度周期考核已开启。") % {"y": year})
+    opened = StaleAction(_("%(y)d 年度周期考核已开启。") % {"y": year}, last if last and last.year == year else None)
     if last and last.year == year:
         raise opened
     if last and year - last.year < rule_set.cycle_years:
@@ -160,9 +164,9 @@ def self_evaluation_save(actor, evaluation, *, summary, grade, submit=False):
     locked = _lock_evaluation(evaluation)
     if not is_unit_staff_of(actor, locked.studio):
         raise PermissionDenied(_("只有工作室所在单位工会可以填报自评（第十条）。"))
-    _require_phase(locked.cycle, CyclePhase.EVALUATION)
+    _require_phase(locked.cycle, CyclePhase.EVALUATION, locked)
     if locked.status != EvaluationStatus.SELF_PENDING:
-        raise StaleAction(_("自评已提交（%(s)s），如需修改，请推荐单位退回。") % {"s": locked.get_status_display()})
+        raise StaleAction(_("自评已提交（%(s)s），如需修改，请推荐单位退回。") % {"s": locked.get_status_display()}, locked)
     summary = (summary or "").strip()
     if submit:
         errors = {}
@@ -191,10 +195,11 @@ def self_evaluation_save(actor, evaluation, *, summary, grade, submit=False):
 
 @transaction.atomic
 def self_evaluation_return(actor, evaluation, *, comment):
-    locked = _lock_evaluation(evaluation, EvaluationStatus.SELF_SUBMITTED)
+    locked = _lock_evaluation(evaluation)
     if not is_recommending_staff_of(actor, locked.studio):
         raise PermissionDenied(_("只有该工作室的推荐单位可以退回自评。"))
-    _require_phase(locked.cycle, CyclePhase.EVALUATION)
+    _require_phase(locked.cycle, CyclePhase.EVALUATION, locked)
+    _require_status(locked, EvaluationStatus.SELF_SUBMITTED)
     if not (comment or "").strip():
         raise ValidationError({"comment": _("请写明需要补充的内容。")})
     source = locked.status
@@ -211,11 +216,11 @@ def evaluation_save(actor, evaluation, data):
     locked = _lock_evaluation(evaluation)
     if not is_recommending_staff_of(actor, locked.studio):
         raise PermissionDenied(_("只有该工作室的推荐单位可以评价（第十条）。"))
-    _require_phase(locked.cycle, CyclePhase.EVALUATION)
+    _require_phase(locked.cycle, CyclePhase.EVALUATION, locked)
     if locked.status == EvaluationStatus.SELF_PENDING:
-        raise ValidationError(_("工作室尚未提交自评，提交后才能评价（第十条：工作室自评、推荐单位评价）。"))
+        raise Conflict(_("工作室尚未提交自评，提交后才能评价（第十条：工作室自评、推荐单位评价）。"), locked)
     if locked.status != EvaluationStatus.SELF_SUBMITTED and locked.status != EvaluationStatus.EVALUATED:
-        raise StaleAction(_("该工作室的周期考核为“%(s)s”，不能再评价。") % {"s": locked.get_status_display()})
+        raise StaleAction(_("该工作室的周期考核为“%(s)s”，不能再评价。") % {"s": locked.get_status_display()}, locked)
     errors = {field: _("请评定“%(d)s”（第十条）。") % {"d": label}
               for field, label in CYCLE_DIMENSIONS if data.get(field) not in Rating.values}
     if not (data.get("evaluation_comment") or "").strip():
@@ -250,11 +255,11 @@ def preliminary_recommend(actor, cycle):
     missing = [e.studio.name for e in evaluations if e.status in (EvaluationStatus.SELF_PENDING,
                                                                    EvaluationStatus.SELF_SUBMITTED)]
     if missing:
-        raise ValidationError(_("还有 %(n)d 个工作室未完成自评或评价：%(names)s。") % {
-            "n": len(missing), "names": "、".join(missing)})
+        raise Conflict(_("还有 %(n)d 个工作室未完成自评或评价：%(names)s。") % {
+            "n": len(missing), "names": "、".join(missing)}, cycle)
     waiting = [e for e in evaluations if e.status == EvaluationStatus.EVALUATED]
     if not waiting:
-        raise StaleAction(_("辖区工作室已初审推荐。"))
+        raise StaleAction(_("辖区工作室已初审推荐。"), cycle)
     now = timezone.now()
     for evaluation in waiting:
         evaluation.recommend()
@@ -304,7 +309,7 @@ def cycle_start_expert_review(actor, cycle, *, from_phase, panel):
         status=EvaluationStatus.RECOMMENDED).select_related("studio", "studio__unit",
                                                             "studio__unit__recommending_union").order_by("pk"))
     if not evaluations:
-        raise ValidationError(_("还没有经初审推荐的工作室，不能开始专家评审。"))
+        raise Conflict(_("还没有经初审推荐的工作室，不能开始专家评审。"), cycle)
     need = cycle.rule_set.experts_per_application
     load = {e.pk: 0 for e in experts}
     plan, short = [], []
@@ -338,9 +343,9 @@ def cycle_assign(actor, evaluation, expert):
     """Adds an expert by hand, after a recusal for instance."""
     _require_municipal(actor, _("分配评审专家"))
     locked = _lock_evaluation(evaluation)
-    _require_phase(locked.cycle, CyclePhase.EXPERT_REVIEW)
+    _require_phase(locked.cycle, CyclePhase.EXPERT_REVIEW, locked)
     if locked.status not in (EvaluationStatus.UNDER_REVIEW, EvaluationStatus.RECOMMENDED):
-        raise StaleAction(_("该工作室的周期考核为“%(s)s”，不能再分配专家。") % {"s": locked.get_status_display()})
+        raise StaleAction(_("该工作室的周期考核为“%(s)s”，不能再分配专家。") % {"s": locked.get_status_display()}, locked)
     if not locked.cycle.panel.experts.filter(pk=expert.pk, is_active=True).exists():
         raise ValidationError({"expert": _("%(e)s 不在本次考核的专家评审组中。") % {"e": expert.display_name}})
     review = _assign(actor, locked, expert)
@@ -354,11 +359,11 @@ def _lock_review(actor, review):
         raise PermissionDenied(_("这不是您的评审任务。"))
     # Before the permission: a recusal in another tab has taken it back, and the expert should hear why.
     if locked.status != "assigned":
-        raise StaleAction(_("该评审任务已%(s)s。") % {"s": locked.get_status_display()})
+        raise StaleAction(_("该评审任务已%(s)s。") % {"s": locked.get_status_display()}, locked.evaluation)
     if not actor.has_perm(REVIEW_PERMISSION, locked.evaluation):
         raise PermissionDenied(_("这不是您的评审任务。"))
     evaluation = _lock_evaluation(locked.evaluation)
-    _require_phase(evaluation.cycle, CyclePhase.EXPERT_REVIEW)
+    _require_phase(evaluation.cycle, CyclePhase.EXPERT_REVIEW, evaluation)
     return locked, evaluation
 
 
@@ -419,8 +424,8 @@ def cycle_start_decision(actor, cycle, *, from_phase):
     _require_phase(cycle, CyclePhase.EXPERT_REVIEW)
     pending = list(cycle.evaluations.filter(status=EvaluationStatus.UNDER_REVIEW).values_list("studio__name", flat=True))
     if pending:
-        raise ValidationError(_("还有 %(n)d 个工作室的专家评审未完成：%(names)s。") % {
-            "n": len(pending), "names": "、".join(pending)})
+        raise Conflict(_("还有 %(n)d 个工作室的专家评审未完成：%(names)s。") % {
+            "n": len(pending), "names": "、".join(pending)}, cycle)
     source = cycle.phase
     cycle.start_decision()
     cycle.save()

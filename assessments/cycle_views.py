@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.conflicts import Conflict
 from core.history import hide_reviewers, timeline
 from core.lists import paginate, render_paged
 from core.stepper import stepper
-from reviews.errors import StaleAction
 from reviews.views.common import add_form_errors, report_errors, submit_form
 from rules.models import RuleSet
 from unions.models import Role
@@ -27,11 +27,9 @@ from .forms import (
 from .models import CYCLE_DIMENSIONS, CycleGrade, CyclePhase, CycleReview, EvaluationStatus, Rating
 
 def _run(request, call, success):
-    """Runs a service call for a one-button action: its message on success, its refusal otherwise."""
+    """Runs a service call for a one-button action: its message on success, its refusal of the data otherwise."""
     try:
         result = call()
-    except StaleAction as error:
-        messages.warning(request, str(error))
     except ValidationError as error:
         report_errors(request, error)
     else:
@@ -43,11 +41,11 @@ def _run(request, call, success):
 @login_required
 def cycle_list(request):
     user = request.user
+    municipal = is_municipal_staff(user)
+    if request.method == "POST" and not municipal:  # 第十条: the municipal union opens a cycle; no one else
+        raise PermissionDenied
     if user.role == Role.EXPERT:
         return redirect("assessments:cycle_reviews")
-    municipal = is_municipal_staff(user)
-    if request.method == "POST" and not municipal:
-        raise PermissionDenied
     cycles_so_far = selectors.cycle_list()
     form = next_year = None
     if municipal:
@@ -59,9 +57,6 @@ def cycle_list(request):
             if form.is_valid():
                 try:
                     cycle = cycles.cycle_open(user, **form.cleaned_data)
-                except StaleAction as error:  # opened meanwhile, or a double submit
-                    messages.warning(request, str(error))
-                    return redirect("assessments:cycle_list")
                 except ValidationError as error:
                     add_form_errors(form, error)
                 else:
@@ -150,8 +145,7 @@ def cycle_decision(request, pk):
     if not is_municipal_staff(request.user):
         raise PermissionDenied
     if cycle.phase != CyclePhase.DECISION:
-        messages.warning(request, _("周期考核处于“%(p)s”阶段，不在集体研究阶段。") % {"p": cycle.get_phase_display()})
-        return redirect("assessments:cycle_detail", cycle.pk)
+        raise Conflict(_("周期考核处于“%(p)s”阶段，不在集体研究阶段。") % {"p": cycle.get_phase_display()}, cycle)
     evaluations = list(cycle.evaluations.exclude(status=EvaluationStatus.CLOSED).select_related(
         "studio", "studio__unit", "studio__unit__recommending_union").order_by(
         "-score", "studio__name"))
@@ -163,9 +157,6 @@ def cycle_decision(request, pk):
             counts = cycles.cycle_decide(request.user, cycle, from_phase=request.POST.get("from_phase", ""),
                                          meeting_date=form.cleaned_data["meeting_date"],
                                          minutes_ref=form.cleaned_data["minutes_ref"], grades=form.grades())
-        except StaleAction as error:
-            messages.warning(request, str(error))
-            return redirect("assessments:cycle_detail", cycle.pk)
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -220,9 +211,25 @@ def cycle_evaluation(request, cycle_pk, pk):
     })
 
 
+# Who may post each action on a studio's evaluation (第十条); whether it is possible now is the state's to say.
+ACTION_ROLES = {
+    "self_save": lambda user, evaluation, review: is_unit_staff_of(user, evaluation.studio),
+    "self_submit": lambda user, evaluation, review: is_unit_staff_of(user, evaluation.studio),
+    "evaluate": lambda user, evaluation, review: is_recommending_staff_of(user, evaluation.studio),
+    "return": lambda user, evaluation, review: is_recommending_staff_of(user, evaluation.studio),
+    "review": lambda user, evaluation, review: review is not None,
+    "recuse": lambda user, evaluation, review: review is not None,
+    "assign": lambda user, evaluation, review: is_municipal_staff(user),
+}
+
+
 def _evaluation_post(request, evaluation, forms, my_review):
-    """Runs the posted action; back to the page when done, None to show the form's errors."""
+    """Runs the posted action; back to the page when done, None to show the form's errors. The wrong role is
+    refused (403); the right one with no form for the action now is refused for the state (409)."""
     action, user = request.POST.get("action"), request.user
+    may = ACTION_ROLES.get(action)
+    if may is None or not may(user, evaluation, my_review):
+        raise PermissionDenied
     calls = {
         "self_save": ("self", lambda d: cycles.self_evaluation_save(
             user, evaluation, summary=d["self_summary"], grade=d["self_grade"]), _("已保存自评草稿。")),
@@ -235,19 +242,20 @@ def _evaluation_post(request, evaluation, forms, my_review):
                                                                   comment=d["comment"]), _("已提交评分。")),
         "assign": ("assign", lambda d: cycles.cycle_assign(user, evaluation, d["expert"]), _("已分配评审专家。")),
     }
-    if action in calls and calls[action][0] in forms:
-        key, call, message = calls[action]
-        if not (forms[key].is_valid() and submit_form(request, forms[key], call, message)):
-            return None
-    elif action == "return" and evaluation.status == EvaluationStatus.SELF_SUBMITTED:
+    if action == "return":
         _run(request, lambda: cycles.self_evaluation_return(user, evaluation, comment=request.POST.get("comment", "")),
              _("已退回单位工会补充。"))
-    elif action == "recuse" and my_review is not None:
+    elif action == "recuse":
         _run(request, lambda: cycles.cycle_review_recuse(user, my_review, reason=request.POST.get("recusal_reason", "")),
              _("已回避，市总工会将另行分配专家。"))
         return redirect("assessments:cycle_reviews")
     else:
-        raise PermissionDenied
+        key, call, message = calls[action]
+        if key not in forms:
+            raise Conflict(_("该工作室的周期考核为“%(s)s”（%(p)s），现在不能进行这项操作。") % {
+                "s": evaluation.get_status_display(), "p": evaluation.cycle.get_phase_display()}, evaluation)
+        if not (forms[key].is_valid() and submit_form(request, forms[key], call, message)):
+            return None
     return redirect("assessments:cycle_evaluation", evaluation.cycle_id, evaluation.pk)
 
 

@@ -10,6 +10,7 @@ import os
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -161,6 +162,9 @@ class AssessmentCycle(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return str(_("%(y)d 年度市级创新工作室周期考核")) % {"y": self.year}
 
+    def get_absolute_url(self):
+        return reverse("assessments:cycle_detail", args=[self.pk])
+
     @property
     def period(self):
         """The years the cycle looks back on: the `cycle_years` years ending with its own."""
@@ -254,6 +258,9 @@ class CycleEvaluation(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"{self.studio} {self.cycle.year} 周期考核"
+
+    def get_absolute_url(self):
+        return reverse("assessments:cycle_evaluation", args=[self.cycle_id, self.pk])
 
     @property
     def unit(self):
@@ -391,6 +398,9 @@ class Rectification(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.studio} 限期整改"
 
+    def get_absolute_url(self):
+        return reverse("assessments:rectification_detail", args=[self.pk])
+
     @property
     def proposes_delisting(self):
         return self.status in DELISTING_PROPOSED
@@ -485,6 +495,9 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.get_honour_display()}：{self.nominee or self.result or self.studio}"
+
+    def get_absolute_url(self):
+        return reverse("assessments:recommendation_list")
 
     @transition(field=status, source=RecommendationStatus.PROPOSED, target=RecommendationStatus.SUBMITTED)
     def submit(self):

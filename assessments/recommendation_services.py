@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
+from core.conflicts import Conflict
 from core.history import log_transition
 from core.notifications import notify
 from reviews.errors import StaleAction
@@ -57,10 +58,10 @@ def recommendation_create(actor, *, year, honour, studio, grounds, nominee="", r
     # change commits while this one waits (PostgreSQL re-checks the join against the old leader).
     Studio.objects.select_for_update().filter(pk=studio.pk).values_list("pk", flat=True).get()
     studio = Studio.objects.select_related("leader", "unit").get(pk=studio.pk)
+    if studio.status not in TITLED_STATES:
+        raise Conflict(_("“%(s)s”%(state)s，不能推荐。") % {"s": studio, "state": studio.get_status_display()}, studio)
     nominee = (nominee or "").strip()
     errors = _check(studio, honour, nominee, result, evaluation)
-    if studio.status not in TITLED_STATES:
-        errors["studio"] = _("“%(s)s”已%(state)s，不能推荐。") % {"s": studio, "state": studio.get_status_display()}
     if not 2022 <= (year or 0) <= timezone.localdate().year + 1:
         errors["year"] = _("年度应在 2022 年至明年之间。")
     if not (grounds or "").strip():
@@ -107,13 +108,14 @@ def recommendation_advance(actor, recommendation, *, action, from_status, note="
     locked = Recommendation.objects.select_for_update(of=("self",)).select_related("studio", "studio__unit",
                                                                                     "result").get(pk=recommendation.pk)
     if locked.status != from_status:
-        raise StaleAction(_("该推荐已变为“%(s)s”，可能已由他人处理，请刷新页面。") % {"s": locked.get_status_display()})
+        raise StaleAction(_("该推荐已变为“%(s)s”，可能已由他人处理，请刷新页面。") % {"s": locked.get_status_display()},
+                          locked)
     label, method = ACTIONS[action]
     source = locked.status
     try:
         getattr(locked, method)()
     except TransitionNotAllowed:
-        raise ValidationError(_("推荐为“%(s)s”，不能%(a)s。") % {"s": locked.get_status_display(), "a": label}) from None
+        raise Conflict(_("推荐为“%(s)s”，不能%(a)s。") % {"s": locked.get_status_display(), "a": label}, locked) from None
     if note.strip():
         locked.outcome_note = note.strip()[:200]
     locked.save()

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.lists import paginate, render_paged
-from reviews.errors import StaleAction
 from reviews.views.common import add_form_errors, report_errors
 from studios.models import TITLED_STATES, Studio
 from unions.models import Role
@@ -79,8 +78,6 @@ def recommendation_advance(request, pk, action):
         services.recommendation_advance(request.user, recommendation, action=action,
                                         from_status=request.POST.get("from_status", ""),
                                         note=request.POST.get("note", ""))
-    except StaleAction as error:
-        messages.warning(request, str(error))
     except ValidationError as error:
         report_errors(request, error)
     else:

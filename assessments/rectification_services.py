@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.conflicts import Conflict
 from core.history import log_transition
 from core.notifications import notify
 from core.stored_files import atomic_with_files, store
@@ -35,10 +36,11 @@ def _lock(rectification, from_status):
         "studio", "studio__unit", "studio__unit__recommending_union", "evaluation__cycle").get(pk=rectification.pk)
     allowed = from_status if isinstance(from_status, (set, frozenset, tuple)) else {from_status}
     if locked.status not in allowed:
-        raise StaleAction(_("该整改已变为“%(s)s”，可能已由他人处理，请刷新页面。") % {"s": locked.get_status_display()})
+        raise StaleAction(_("该整改已变为“%(s)s”，可能已由他人处理，请刷新页面。") % {"s": locked.get_status_display()},
+                          locked)
     if locked.studio.status not in TITLED_STATES:
-        raise ValidationError(_("“%(s)s”已%(state)s，整改不再进行。") % {
-            "s": locked.studio, "state": locked.studio.get_status_display()})
+        raise Conflict(_("“%(s)s”%(state)s，整改不再进行。") % {
+            "s": locked.studio, "state": locked.studio.get_status_display()}, locked)
     return locked
 
 
@@ -56,9 +58,9 @@ def _require_municipal(actor, action):
 @atomic_with_files()
 def rectification_report(actor, rectification, *, report, evidence=None):
     """The unit union's report of what it has put right, with optional evidence (content-checked)."""
-    locked = _lock(rectification, RectificationStatus.OPEN)
-    if not is_unit_staff_of(actor, locked.studio):
+    if not is_unit_staff_of(actor, rectification.studio):  # who acts first (403), then the state (409)
         raise PermissionDenied(_("只有工作室所在单位工会可以报告整改情况。"))
+    locked = _lock(rectification, RectificationStatus.OPEN)
     if not (report or "").strip():
         raise ValidationError({"report": _("请填写整改情况报告（针对每个问题说明整改措施和效果）。")})
     if evidence is not None:

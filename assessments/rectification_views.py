@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.conflicts import Conflict
 from core.downloads import download
 from core.history import timeline
 from core.lists import paginate, render_paged
@@ -87,8 +88,14 @@ def _post(request, rectification, forms):
     }
     success = {"report": _("已报告整改情况，市总工会将进行复查。"), "recheck": _("已记录复查结论。"),
                "delist": _("已摘牌（第八条(四)），工作室不再列入名录。"), "extend": _("已给予新的整改期限。")}
-    if action not in calls or action not in forms:
+    # 第十一条: the unit reports, the municipal union re-checks and decides. The wrong role is refused (403); the
+    # right one with no form for the action now, for the rectification's state (409).
+    may = is_unit_staff_of(user, rectification.studio) if action == "report" else is_municipal_staff(user)
+    if action not in calls or not may:
         raise PermissionDenied
+    if action not in forms:
+        raise Conflict(_("该整改为“%(s)s”，现在不能进行这项操作。") % {"s": rectification.get_status_display()},
+                       rectification)
     if not (forms[action].is_valid() and submit_form(request, forms[action], calls[action], success[action])):
         return None
     return redirect("assessments:rectification_detail", rectification.pk)

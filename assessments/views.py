@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.conflicts import Conflict
 from core.exports import Column, xlsx_response
-from reviews.errors import StaleAction
 from reviews.views.common import add_form_errors, report_errors
 from studios import selectors as studio_selectors
 from unions.models import Role
@@ -98,8 +98,14 @@ def annual_studio(request, studio_pk, year):
 
 
 def _post(request, studio, year, report_form, assessment_form):
-    """Runs the posted action; back to the page when done, None to show the form's errors."""
+    """Runs the posted action; back to the page when done, None to show the form's errors. The right role with no
+    form for the action (a report already submitted, an assessment already reported up) is refused for the state
+    (409), the wrong role with 403."""
     action, user = request.POST.get("action"), request.user
+    if action in ("save", "submit") and report_form is None and is_unit_staff_of(user, studio):
+        raise Conflict(_("%(y)d 年度运行情况已报告；如需修改，请推荐单位退回。") % {"y": year}, studio)
+    if action == "assess" and assessment_form is None and is_recommending_staff_of(user, studio):
+        raise Conflict(_("%(y)d 年度考核情况已报送市总工会，不能再修改。") % {"y": year}, studio)
     if action in ("save", "submit") and report_form is not None:
         form, message = report_form, (_("已报告，推荐单位将进行考核（第九条）。") if action == "submit" else _("已保存草稿。"))
         call = lambda: annual_services.annual_report_save(  # noqa: E731
@@ -119,8 +125,6 @@ def _post(request, studio, year, report_form, assessment_form):
         return None
     try:
         call()
-    except StaleAction as error:
-        messages.warning(request, str(error))
     except ValidationError as error:
         if form is None:
             report_errors(request, error)
@@ -137,8 +141,6 @@ def _post(request, studio, year, report_form, assessment_form):
 def annual_report_up(request, year):
     try:
         count = annual_services.annual_assessments_report(request.user, year)
-    except StaleAction as error:
-        messages.warning(request, str(error))
     except ValidationError as error:
         report_errors(request, error)
     else:

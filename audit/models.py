@@ -23,6 +23,8 @@ class Result(models.TextChoices):
     SUCCESS = "success", _("成功")
     FAILURE = "failure", _("失败")
     REFUSED = "refused", _("拒绝")
+    # an action the object's state did not allow (409, core.conflicts)
+    CONFLICT = "conflict", _("状态冲突")
 
 
 class Action(models.TextChoices):

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "audit.middleware.AuditMiddleware",
+    "core.conflicts.ConflictMiddleware",  # after audit's: its entries name the request's user and address
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: a timed-out session says so on the login page.
     "accounts.middleware.SessionLimitsMiddleware",

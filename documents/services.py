@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.conflicts import Conflict
 from core.queueing import enqueue_on_commit
 from reviews.models import RoundPhase
 from unions.models import Role
@@ -52,10 +53,10 @@ def document_request(actor, naming_round, kind):
     if kind not in DocumentKind.values:
         raise ValidationError(_("没有这种公文。"))
     if not available(naming_round, kind):
-        raise ValidationError(_("“%(kind)s”在“%(phases)s”阶段才能生成，本批次当前为“%(phase)s”。") % {
+        raise Conflict(_("“%(kind)s”在“%(phases)s”阶段才能生成，本批次当前为“%(phase)s”。") % {
             "kind": DocumentKind(kind).label,
             "phases": "、".join(str(RoundPhase(p).label) for p in sorted(AVAILABLE_IN[kind], key=list(RoundPhase).index)),
-            "phase": naming_round.get_phase_display()})
+            "phase": naming_round.get_phase_display()}, naming_round)
     fingerprint = content.fingerprint(kind, content.build(kind, naming_round))
     document, _created = OfficialDocument.objects.select_for_update().get_or_create(
         naming_round=naming_round, kind=kind, defaults={"fingerprint": fingerprint, "requested_by": actor})

@@ -1,5 +1,4 @@
 """The documents of a round: produce in the background, watch the progress in place, download."""
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
+from django_fsm import can_proceed
 
+from core.conflicts import Conflict
 from core.history import log_transition
 from core.stored_files import atomic_with_files, store
 from core.uploads import check_upload
@@ -36,27 +37,29 @@ EDIT_PHASES = {
 PRELIMINARY_PHASES = {RoundPhase.PRELIMINARY, RoundPhase.AUDIT}
 
 
-def _phase_error(naming_round, action):
-    return ValidationError(_("当前处于“%(phase)s”阶段，不能%(action)s。") % {
-        "phase": naming_round.get_phase_display(), "action": action})
+def _phase_error(naming_round, action, subject):
+    return Conflict(_("当前处于“%(phase)s”阶段，不能%(action)s。") % {
+        "phase": naming_round.get_phase_display(), "action": action}, subject)
 
 
-def _lock(application, from_status=None):
-    """The application, row-locked; `from_status` is the state the actor saw (None: any)."""
-    locked = Application.objects.select_for_update(of=("self",)).select_related("naming_round", "unit").get(pk=application.pk)
-    if from_status is not None and locked.status != from_status:
+def _lock(application):
+    """The application, row-locked. Each action checks who acts first (403), then the state (409), then the data."""
+    return Application.objects.select_for_update(of=("self",)).select_related("naming_round", "unit").get(
+        pk=application.pk)
+
+
+def _seen(locked, from_status):
+    """`from_status` is the state the actor saw: anything else means someone acted meanwhile, or a double submit."""
+    if locked.status != from_status:
         raise StaleAction(_("该申报已变为“%(status)s”，可能已由他人处理，请刷新页面后再操作。")
-                          % {"status": locked.get_status_display()})
-    return locked
+                          % {"status": locked.get_status_display()}, locked)
 
 
-def _apply(application, transition_name):
-    """Runs a transition; one the state does not allow is a clear refusal, not a server error."""
-    try:
-        getattr(application, transition_name)()
-    except TransitionNotAllowed:
-        raise ValidationError(_("申报处于“%(status)s”状态，不能进行这项操作。")
-                              % {"status": application.get_status_display()}) from None
+def _allowed(application, transition_name):
+    """A transition the state does not allow is a clear refusal (409), not a server error."""
+    if not can_proceed(getattr(application, transition_name)):
+        raise Conflict(_("申报处于“%(status)s”状态，不能进行这项操作。")
+                       % {"status": application.get_status_display()}, application)
 
 
 def _url(application):
@@ -69,20 +72,26 @@ def application_create(actor, naming_round):
     if not can_apply(actor):
         raise PermissionDenied(_("只有单位工会工作人员可以申报（第六条：由所在单位工会提出申请）。"))
     if naming_round.phase != RoundPhase.APPLICATION:
-        raise _phase_error(naming_round, _("新建申报"))
+        raise _phase_error(naming_round, _("新建申报"), naming_round)
     application = Application.objects.create(naming_round=naming_round, unit=actor.union, created_by=actor)
     log_transition(application, union=application.unit, transition="create", label=_("新建申报"),
                    source="", target=application.status, actor=actor)
     return application
 
 
-def check_can_edit(actor, application):
+def _require_applicant(actor, application):
     if not is_applicant(actor, application):
         raise PermissionDenied(_("只有申报单位工会的工作人员可以修改申报。"))
+
+
+def check_can_edit(actor, application):
+    """The unit's own staff (403 otherwise), while the state and the round's phase allow it (409 otherwise)."""
+    _require_applicant(actor, application)
     if application.status not in EDIT_PHASES:
-        raise ValidationError(_("申报处于“%(status)s”状态，不能修改。") % {"status": application.get_status_display()})
+        raise Conflict(_("申报处于“%(status)s”状态，不能修改。") % {"status": application.get_status_display()},
+                       application)
     if application.naming_round.phase not in EDIT_PHASES[application.status]:
-        raise _phase_error(application.naming_round, _("修改申报"))
+        raise _phase_error(application.naming_round, _("修改申报"), application)
 
 
 @transaction.atomic
@@ -108,13 +117,15 @@ def eligibility(application):
 @transaction.atomic
 def application_submit(actor, application, *, from_status, comment=""):
     """第六条: the unit union submits; refused, with every reason listed, while a condition of 第五条 fails."""
-    locked = _lock(application, from_status)
+    locked = _lock(application)
+    _require_applicant(actor, locked)
+    _seen(locked, from_status)
     check_can_edit(actor, locked)
     reasons = blocking_reasons(eligibility(locked))
     if reasons:
         raise ValidationError([_("还有不符合申报条件的项目，不能提交：")] + reasons)
     source = locked.status
-    _apply(locked, "submit")
+    locked.submit()
     locked.submitted_at = timezone.now()
     locked.save()
     label = _("重新提交申报") if source == ApplicationStatus.RETURNED else _("提交申报")
@@ -128,19 +139,20 @@ def application_submit(actor, application, *, from_status, comment=""):
 
 
 def _preliminary(actor, application, from_status, transition_name, label, comment, require_comment):
-    locked = _lock(application, from_status)
+    locked = _lock(application)
     if not is_recommending_union_of(actor, locked):
         raise PermissionDenied(_("只有该单位所属的县级总工会或市直基层工会可以初审（第六条）。"))
+    _seen(locked, from_status)
     if locked.naming_round.phase not in PRELIMINARY_PHASES:
-        raise _phase_error(locked.naming_round, label)
+        raise _phase_error(locked.naming_round, label, locked)
     if locked.status != ApplicationStatus.SUBMITTED:
         # once recommended, the application is the municipal union's to audit (第六条)
-        raise ValidationError(_("只有已提交、待初审的申报可以初审，该申报为“%(status)s”。") % {
-            "status": locked.get_status_display()})
+        raise Conflict(_("只有已提交、待初审的申报可以初审，该申报为“%(status)s”。") % {
+            "status": locked.get_status_display()}, locked)
     if require_comment and not comment.strip():
         raise ValidationError({"comment": _("请填写意见，单位工会将据此修改或了解原因。")})
     source = locked.status
-    _apply(locked, transition_name)
+    getattr(locked, transition_name)()
     locked.save()
     log_transition(locked, union=locked.unit, transition=transition_name, label=label, source=source,
                    target=locked.status, actor=actor, comment=comment)
@@ -173,13 +185,15 @@ def application_reject(actor, application, *, from_status, comment=""):
 @transaction.atomic
 def application_withdraw(actor, application, *, from_status, comment=""):
     """The unit withdraws before the collective decision, giving its reason."""
-    locked = _lock(application, from_status)
+    locked = _lock(application)
     if not is_applicant(actor, locked):
         raise PermissionDenied(_("只有申报单位工会的工作人员可以撤回申报。"))
+    _seen(locked, from_status)
+    _allowed(locked, "withdraw")  # up to the collective decision (DESIGN.md)
     if not comment.strip():
         raise ValidationError({"comment": _("请填写撤回原因。")})
     source = locked.status
-    _apply(locked, "withdraw")
+    locked.withdraw()
     locked.save()
     log_transition(locked, union=locked.unit, transition="withdraw", label=_("撤回申报"), source=source,
                    target=locked.status, actor=actor, comment=comment)
@@ -190,16 +204,18 @@ def application_withdraw(actor, application, *, from_status, comment=""):
 
 
 def _audit(actor, application, from_status, transition_name, label, comment, require_comment):
-    locked = _lock(application, from_status)
     require_round_manager(actor, _("审核申报"))
+    locked = _lock(application)
+    _seen(locked, from_status)
     if locked.naming_round.phase != RoundPhase.AUDIT:
-        raise _phase_error(locked.naming_round, label)
+        raise _phase_error(locked.naming_round, label, locked)
     if locked.status != ApplicationStatus.RECOMMENDED:
-        raise ValidationError(_("只有已推荐的申报可以审核，该申报为“%(status)s”。") % {"status": locked.get_status_display()})
+        raise Conflict(_("只有已推荐的申报可以审核，该申报为“%(status)s”。") % {"status": locked.get_status_display()},
+                       locked)
     if require_comment and not comment.strip():
         raise ValidationError({"comment": _("请填写意见，单位工会将据此修改或了解原因。")})
     source = locked.status
-    _apply(locked, transition_name)
+    getattr(locked, transition_name)()
     locked.save()
     log_transition(locked, union=locked.unit, transition=f"audit_{transition_name}", label=label, source=source,
                    target=locked.status, actor=actor, comment=comment)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.conflicts import Conflict
 from core.history import log_transition
 from core.notifications import notify
 from core.numbers import check_document_number
@@ -30,11 +31,31 @@ from .permissions import can_manage_rounds, require_round_manager
 from unions.recipients import municipal_staff, unit_staff
 from .errors import StaleAction
 
+
+def check_phase(naming_round, phase, action):
+    """Refuses (409) an `action` of another phase; views call it before validating a form whose choices depend on
+    the phase, so that the state is refused before the data."""
+    if naming_round.phase != phase:
+        raise Conflict(_("当前处于“%(phase)s”阶段，不能%(action)s。") % {
+            "phase": naming_round.get_phase_display(), "action": action}, naming_round)
+
+
+def check_can_deliberate(naming_round):
+    """第六条: the collective decision is taken once, in its phase."""
+    check_phase(naming_round, RoundPhase.DECISION, _("记录集体研究结果"))
+    if Deliberation.objects.filter(naming_round=naming_round).exists():
+        raise StaleAction(_("本批次已记录集体研究结果。"), naming_round)
+
+
+def check_publicity_open(naming_round):
+    """Objections are taken during the publicity only (第六条: 社会公示)."""
+    if not publicity_open(naming_round):
+        raise Conflict(_("该批次不在公示期内，不能登记异议。"), naming_round)
+
+
 def _lock_round(naming_round, phase, action):
     locked = NamingRound.objects.select_for_update(of=("self",)).select_related("rule_set").get(pk=naming_round.pk)
-    if locked.phase != phase:
-        raise ValidationError(_("当前处于“%(phase)s”阶段，不能%(action)s。") % {
-            "phase": locked.get_phase_display(), "action": action})
+    check_phase(locked, phase, action)
     return locked
 
 
@@ -47,14 +68,13 @@ def _log(application, actor, transition, label, source, comment=""):
 def deliberation_record(actor, naming_round, *, meeting_date, minutes_ref, shortlisted, notes=""):
     """Records the meeting and its shortlist; 第六条 fixes how many may be named a year (the round's rule set)."""
     require_round_manager(actor, _("办理集体研究、公示和命名"))
-    locked = _lock_round(naming_round, RoundPhase.DECISION, _("记录集体研究结果"))
-    if Deliberation.objects.filter(naming_round=locked).exists():
-        raise StaleAction(_("本批次已记录集体研究结果。"))
+    locked = NamingRound.objects.select_for_update(of=("self",)).select_related("rule_set").get(pk=naming_round.pk)
+    check_can_deliberate(locked)
     applications = list(Application.objects.select_for_update(of=("self",)).filter(naming_round=locked).select_related("unit"))
     pending = [a for a in applications if a.status in (ApplicationStatus.ACCEPTED, ApplicationStatus.UNDER_REVIEW)]
     if pending:
-        raise ValidationError(_("还有 %(n)d 份申报未完成专家评审：%(names)s。") % {
-            "n": len(pending), "names": "、".join(str(a) for a in pending)})
+        raise Conflict(_("还有 %(n)d 份申报未完成专家评审：%(names)s。") % {
+            "n": len(pending), "names": "、".join(str(a) for a in pending)}, locked)
     chosen = {a.pk for a in shortlisted}
     scored = [a for a in applications if a.status == ApplicationStatus.SCORED]
     outside = chosen - {a.pk for a in scored}
@@ -109,11 +129,11 @@ def publicity_open(naming_round, today=None):
 def objection_submit(application, *, channel, objector_kind, objector_name, contact, facts, letter=None,
                      recorded_by=None):
     """Takes an objection during the publicity; a unit must attach its sealed letter."""
-    application = Application.objects.select_related("naming_round", "unit").get(pk=application.pk)
-    if application.status != ApplicationStatus.IN_PUBLICITY or not publicity_open(application.naming_round):
-        raise ValidationError(_("该工作室不在公示期内，不能提出异议。"))
     if recorded_by is not None and not can_manage_rounds(recorded_by):
         raise PermissionDenied
+    application = Application.objects.select_related("naming_round", "unit").get(pk=application.pk)
+    if application.status != ApplicationStatus.IN_PUBLICITY or not publicity_open(application.naming_round):
+        raise Conflict(_("该工作室不在公示期内，不能提出异议。"), application.naming_round)
     if channel not in ObjectionChannel.values or objector_kind not in ObjectorKind.values:
         raise ValidationError(_("请选择异议渠道和异议人类别。"))
     errors = {}
@@ -152,7 +172,7 @@ def objection_handle(actor, objection, *, upheld, handling):
     require_round_manager(actor, _("办理集体研究、公示和命名"))
     locked = Objection.objects.select_for_update().get(pk=objection.pk)
     if locked.status != ObjectionStatus.RECEIVED:
-        raise StaleAction(_("该异议已处理：%(s)s。") % {"s": locked.get_status_display()})
+        raise StaleAction(_("该异议已处理：%(s)s。") % {"s": locked.get_status_display()}, locked)
     if not handling.strip():
         raise ValidationError({"handling": _("请填写核实处理意见。")})
     locked.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
@@ -180,8 +200,8 @@ def approve_after_publicity(naming_round, actor=None, today=None):
     locked = NamingRound.objects.select_for_update().get(pk=naming_round.pk)
     today = today or timezone.localdate()
     if locked.phase != RoundPhase.PUBLICITY or locked.publicity_end is None or today <= locked.publicity_end:
-        raise ValidationError(_("公示期尚未结束（%(end)s 结束），不能确认公示结果。") % {
-            "end": f"{locked.publicity_end:%Y-%m-%d}" if locked.publicity_end else "—"})
+        raise Conflict(_("公示期尚未结束（%(end)s 结束），不能确认公示结果。") % {
+            "end": f"{locked.publicity_end:%Y-%m-%d}" if locked.publicity_end else "—"}, locked)
     approved, waiting = 0, 0
     for application in Application.objects.select_for_update(of=("self",)).filter(
             naming_round=locked, status=ApplicationStatus.IN_PUBLICITY).select_related("unit"):
@@ -201,20 +221,20 @@ def naming_issue(actor, naming_round, *, decision_number, decision_date):
     """The naming decision: each approved application becomes a Studio named 领衔人姓名+劳模和工匠人才创新工作室."""
     require_round_manager(actor, _("办理集体研究、公示和命名"))
     locked = _lock_round(naming_round, RoundPhase.PUBLICITY, _("发布命名决定"))
-    decision_number = check_document_number(decision_number)
     applications = list(Application.objects.select_for_update(of=("self",)).filter(naming_round=locked).select_related("unit")
                         .prefetch_related("members"))
     unresolved = [a for a in applications if a.status == ApplicationStatus.IN_PUBLICITY]
     if unresolved:
-        raise ValidationError(_("还有 %(n)d 家公示结果未确认：%(names)s。") % {
-            "n": len(unresolved), "names": "、".join(str(a) for a in unresolved)})
+        raise Conflict(_("还有 %(n)d 家公示结果未确认：%(names)s。") % {
+            "n": len(unresolved), "names": "、".join(str(a) for a in unresolved)}, locked)
     approved = [a for a in applications if a.status == ApplicationStatus.APPROVED]
     if not approved:
-        raise ValidationError(_("没有公示通过的申报，不能发布命名决定。"))
+        raise Conflict(_("没有公示通过的申报，不能发布命名决定。"), locked)
     taken = set(Studio.objects.filter(name__in=[a.studio_name for a in approved]).values_list("name", flat=True))
     if taken:
-        raise ValidationError(_("已有同名工作室：%(names)s。请核对领衔人姓名（第六条命名规则）。") % {
-            "names": "、".join(sorted(taken))})
+        raise Conflict(_("已有同名工作室：%(names)s。请核对领衔人姓名（第六条命名规则）。") % {
+            "names": "、".join(sorted(taken))}, locked)
+    decision_number = check_document_number(decision_number)  # the data last: the state refuses first
     for application in approved:
         leader = leader_record(
             unit=application.unit, name=application.leader_name, gender=application.leader_gender,
@@ -250,12 +270,12 @@ def site_visit_record(actor, application, *, visited_on, visitors, findings):
     application = Application.objects.select_for_update(of=("self",)).select_related("naming_round", "unit").get(
         pk=application.pk)
     if application.naming_round.phase not in (RoundPhase.AUDIT, RoundPhase.EXPERT_REVIEW):
-        raise ValidationError(_("现场考察在审核和专家评审阶段进行，当前为“%(phase)s”阶段。") % {
-            "phase": application.naming_round.get_phase_display()})
+        raise Conflict(_("现场考察在审核和专家评审阶段进行，当前为“%(phase)s”阶段。") % {
+            "phase": application.naming_round.get_phase_display()}, application)
     if application.status not in (ApplicationStatus.RECOMMENDED, ApplicationStatus.ACCEPTED,
                                   ApplicationStatus.UNDER_REVIEW):
-        raise ValidationError(_("“%(a)s”为“%(s)s”，不安排现场考察。") % {"a": application,
-                                                                   "s": application.get_status_display()})
+        raise Conflict(_("“%(a)s”为“%(s)s”，不安排现场考察。") % {"a": application,
+                                                            "s": application.get_status_display()}, application)
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": _("考察日期不能晚于今天：请在考察后记录。")})
     if not findings.strip():

@@ -10,6 +10,7 @@ import os
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -79,6 +80,9 @@ class NamingRound(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return str(_("%(year)d 年度%(level)s劳模和工匠人才创新工作室命名")) % {
             "year": self.year, "level": self.get_level_display()}
+
+    def get_absolute_url(self):
+        return reverse("reviews:round_detail", args=[self.pk])
 
     @property
     def deadlines(self):
@@ -248,6 +252,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.studio_name or str(_("（未填写领衔人的申报）"))
+
+    def get_absolute_url(self):
+        return reverse("reviews:application_detail", args=[self.pk])
 
     @property
     def studio_name(self):
@@ -470,6 +477,12 @@ class Assignment(models.Model):
     def __str__(self):
         return f"{self.expert} → {self.application}"
 
+    def get_absolute_url(self):
+        """The task's page while it is open; once scored or recused, the expert's list of tasks."""
+        if self.status == AssignmentStatus.ASSIGNED:
+            return reverse("reviews:assignment_detail", args=[self.pk])
+        return reverse("reviews:assignment_list")
+
 
 class ScoreItem(models.Model):
     """One criterion's points in a submitted score; never changed afterwards."""
@@ -563,6 +576,9 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.objector_name} → {self.application}"
+
+    def get_absolute_url(self):
+        return reverse("reviews:objections", args=[self.application.naming_round_id])
 
 
 class SiteVisit(models.Model):

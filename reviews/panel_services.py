@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from core.conflicts import Conflict
 from core.history import log_transition
 from core.numbers import plain
 from core.notifications import notify
@@ -30,6 +31,13 @@ ASSIGNABLE_STATES = (ApplicationStatus.ACCEPTED, ApplicationStatus.UNDER_REVIEW)
 PANEL_PHASES = (RoundPhase.AUDIT, RoundPhase.EXPERT_REVIEW)
 
 
+def _require_panel_phase(naming_round):
+    """第六条: the panel is formed and assigned between the audit and the end of the expert review."""
+    if naming_round.phase not in PANEL_PHASES:
+        raise Conflict(_("当前处于“%(phase)s”阶段，专家评审组在审核或专家评审阶段组建和分配。")
+                       % {"phase": naming_round.get_phase_display()}, naming_round)
+
+
 def conflict_of(expert, application):
     """Why the system flags `expert` for `application` (回避), or "" when it sees no conflict."""
     if expert.union_id == application.unit_id:
@@ -45,9 +53,7 @@ def panel_save(actor, naming_round, experts):
     require_round_manager(actor, _("组织专家评审"))
     # Locked, so two officers changing the experts at once take turns instead of adding the same one twice.
     naming_round = NamingRound.objects.select_for_update().get(pk=naming_round.pk)
-    if naming_round.phase not in PANEL_PHASES:
-        raise ValidationError(_("当前处于“%(phase)s”阶段，专家评审组在审核或专家评审阶段组建。")
-                              % {"phase": naming_round.get_phase_display()})
+    _require_panel_phase(naming_round)
     experts = list(experts)
     not_experts = [e.display_name for e in experts if e.role != Role.EXPERT or not e.is_active]
     if not_experts:
@@ -99,6 +105,7 @@ def _notify_expert(expert, count, panel):
 def assign(actor, panel, application, expert):
     """Assigns one expert by hand; a conflict the system sees is refused with its reason."""
     require_round_manager(actor, _("组织专家评审"))
+    _require_panel_phase(panel.naming_round)
     application = Application.objects.select_for_update(of=("self",)).select_related("unit__recommending_union").get(
         pk=application.pk)
     assignment = _assign(actor, panel, application, expert)
@@ -114,6 +121,7 @@ def auto_assign(actor, panel):
     message lists which and why.
     """
     require_round_manager(actor, _("组织专家评审"))
+    _require_panel_phase(panel.naming_round)
     need_per_application = panel.naming_round.rule_set.experts_per_application
     experts = list(panel.experts.filter(is_active=True).annotate(
         load=Count("assignments", filter=Q(assignments__panel=panel) & ~Q(assignments__status=AssignmentStatus.RECUSED))))
@@ -135,8 +143,8 @@ def auto_assign(actor, panel):
         for expert in candidates[:max(need, 0)]:
             expert.load += 1
             plan.append((application, expert))
-    if short:
-        raise ValidationError([_("专家人数不够，未作分配：")] + short)
+    if short:  # the panel must change first, whatever is posted
+        raise Conflict("".join([_("专家人数不够，未作分配：")] + short), panel.naming_round)
     counts = {}
     for application, expert in plan:
         _assign(actor, panel, application, expert)
@@ -151,9 +159,8 @@ def _lock_own(expert, assignment):
         "application__naming_round__rule_set", "application__unit").get(pk=assignment.pk)
     if locked.expert_id != expert.pk:
         raise PermissionDenied(_("这不是您的评审任务。"))
-    # Before the permission: a recusal in another tab has taken it back, and the expert should hear why.
-    if locked.status != AssignmentStatus.ASSIGNED:
-        raise StaleAction(_("该评审任务已是“%(s)s”，评分提交后不能修改。") % {"s": locked.get_status_display()})
+    if locked.status != AssignmentStatus.ASSIGNED:  # scored or recused: a closed task (a double submit)
+        raise StaleAction(_("该评审任务已是“%(s)s”，评分提交后不能修改。") % {"s": locked.get_status_display()}, locked)
     if not expert.has_perm(REVIEW_PERMISSION, locked.application):
         raise PermissionDenied(_("这不是您的评审任务。"))
     return locked
@@ -186,8 +193,8 @@ def submit_scores(expert, assignment, points, comment):
     locked = _lock_own(expert, assignment)
     naming_round = locked.application.naming_round
     if naming_round.phase != RoundPhase.EXPERT_REVIEW:
-        raise ValidationError(_("当前处于“%(phase)s”阶段，专家评审阶段才能评分。") % {
-            "phase": naming_round.get_phase_display()})
+        raise Conflict(_("当前处于“%(phase)s”阶段，专家评审阶段才能评分。") % {
+            "phase": naming_round.get_phase_display()}, locked)
     criteria = list(naming_round.rule_set.criteria.all())
     errors, items = {}, []
     for criterion in criteria:

@@ -150,6 +150,12 @@ def my_assignment(user, pk):
                              .select_related("application__naming_round__rule_set"), pk=pk)
 
 
+def my_task(user, pk):
+    """Any task of the expert's, open or closed: an action on a closed one (a double submit) is refused for its
+    state (409), not hidden as if it did not exist."""
+    return get_object_or_404(my_assignments(user).select_related("application__naming_round__rule_set"), pk=pk)
+
+
 def round_objections(user, naming_round):
     return scoped(user, Objection.objects.filter(application__naming_round=naming_round)
                   .select_related("application", "application__unit", "recorded_by", "handled_by"))

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.conflicts import Conflict
 from core.history import log_transition
 from core.notifications import notify
 from core.unique import refused_if_taken
@@ -83,7 +84,7 @@ def round_update_deadlines(actor, naming_round, **deadlines):
     require_round_manager(actor, _("管理命名批次"))
     locked = NamingRound.objects.select_for_update().get(pk=naming_round.pk)
     if locked.phase == RoundPhase.CONCLUDED:
-        raise ValidationError(_("已命名的批次不能再修改期限。"))
+        raise Conflict(_("已命名的批次不能再修改期限。"), locked)
     before = {f: getattr(locked, f) for f in DEADLINE_FIELDS}
     after = {**before, **deadlines}
     _check_deadlines(after)
@@ -109,15 +110,15 @@ def round_advance(actor, naming_round, *, from_phase, comment=""):
     locked = NamingRound.objects.select_for_update().get(pk=naming_round.pk)
     if locked.phase != from_phase:
         raise StaleAction(_("该批次已处于“%(phase)s”阶段，可能已由他人推进，请刷新页面后再操作。")
-                          % {"phase": locked.get_phase_display()})
+                          % {"phase": locked.get_phase_display()}, locked)
     if locked.phase == RoundPhase.PUBLICITY:
-        raise ValidationError(_("公示结束后请发布命名决定，批次随之结束（第六条）。"))
+        raise Conflict(_("公示结束后请发布命名决定，批次随之结束（第六条）。"), locked)
     if locked.phase not in NEXT_TRANSITION:
-        raise ValidationError(_("该批次已命名结束，不能再推进。"))
+        raise Conflict(_("该批次已命名结束，不能再推进。"), locked)
     source = locked.phase
     transition_method = getattr(locked, NEXT_TRANSITION[source])
     if source == RoundPhase.DECISION and not locked.has_deliberation():
-        raise ValidationError(_("请先记录集体研究结果（拟命名名单），再开始社会公示（第六条）。"))
+        raise Conflict(_("请先记录集体研究结果（拟命名名单），再开始社会公示（第六条）。"), locked)
     transition_method()
     locked.save()
     if locked.phase == RoundPhase.PUBLICITY:

@@ -2,9 +2,9 @@
 import logging
 
 from celery import shared_task
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.conflicts import Conflict
 from core.tasks import RETRIED
 
 from . import decision_services, panel_services
@@ -24,7 +24,7 @@ def approve_ended_publicities():
     for naming_round in NamingRound.objects.filter(phase=RoundPhase.PUBLICITY, publicity_end__lt=timezone.localdate()):
         try:
             results[naming_round.pk] = decision_services.approve_after_publicity(naming_round)
-        except ValidationError:
+        except Conflict:  # moved on meanwhile (a member of staff confirmed it by hand)
             logger.exception("could not confirm the publicity of round %s", naming_round.pk)
     return results
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.conflicts import Conflict
 from core.history import log_transition
 from core.notifications import notify
 from core.unique import refused_if_taken
@@ -167,10 +168,10 @@ def alliance_member_remove(actor, alliance, *, studio):
     membership = (AllianceMembership.objects.select_for_update(of=("self",)).select_related("studio", "studio__unit")
                   .filter(alliance=alliance, studio=studio).first())
     if membership is None:
-        raise StaleAction(_("“%(s)s”已不是本联盟成员，可能已由他人移出，请刷新页面。") % {"s": studio})
+        raise StaleAction(_("“%(s)s”已不是本联盟成员，可能已由他人移出，请刷新页面。") % {"s": studio}, alliance)
     if studio.pk == alliance.lead_id:
-        raise ValidationError(_("“%(s)s”是联盟的领衔工作室，不能移出；请先在“编辑联盟”中指定其他成员为领衔工作室（第十七条）。") % {
-            "s": studio})
+        raise Conflict(_("“%(s)s”是联盟的领衔工作室，不能移出；请先在“编辑联盟”中指定其他成员为领衔工作室（第十七条）。") % {
+            "s": studio}, alliance)
     membership.delete()
     studio = membership.studio
     _log(alliance, actor, "member_remove", _("成员工作室退出"), str(studio))

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_POST
 
 from core.history import timeline
 from core.lists import render_list
-from reviews.errors import StaleAction
 from reviews.views.common import add_form_errors, report_errors
 from unions.permissions import is_municipal_staff
 
@@ -55,8 +54,6 @@ def _form_page(request, form, service, success, alliance=None, **context):
         args = (request.user,) if alliance is None else (request.user, alliance)
         try:
             result = service(*args, **form.cleaned_data)
-        except StaleAction as error:
-            messages.warning(request, str(error))
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -111,8 +108,6 @@ def member_remove(request, pk, studio_pk):
     studio = get_object_or_404(Studio, pk=studio_pk)
     try:
         services.alliance_member_remove(request.user, alliance, studio=studio)
-    except StaleAction as error:
-        messages.warning(request, str(error))
     except ValidationError as error:
         report_errors(request, error)
     else:

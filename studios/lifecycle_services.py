@@ -7,8 +7,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
+from django_fsm import can_proceed
 
+from core.conflicts import Conflict
 from core.history import log_transition
 from core.notifications import notify
 from core.numbers import check_document_number
@@ -40,13 +41,16 @@ def _lock_studio(studio):
     return Studio.objects.select_related("unit", "leader").get(pk=studio.pk)
 
 
-def _lock_change(change, from_status):
-    locked = ChangeRequest.objects.select_for_update(of=("self",)).select_related(
+def _lock_change(change):
+    return ChangeRequest.objects.select_for_update(of=("self",)).select_related(
         "studio", "studio__unit", "studio__leader").get(pk=change.pk)
+
+
+def _seen(locked, from_status):
+    """`from_status` is the state the actor saw: anything else means someone acted meanwhile, or a double submit."""
     if locked.status != from_status:
         raise StaleAction(_("该变更申请已变为“%(s)s”，可能已由他人处理，请刷新页面后再操作。") % {
-            "s": locked.get_status_display()})
-    return locked
+            "s": locked.get_status_display()}, locked)
 
 
 def _log(studio, actor, transition, label, source, comment=""):
@@ -116,9 +120,10 @@ def change_request_create(actor, studio, *, kind, reason, explanation, evidence,
     if not is_unit_staff_of(actor, studio):
         raise PermissionDenied(_("只有工作室所在单位工会可以提出变更申请（第七条：由原申报单位工会逐级上报）。"))
     if studio.status not in TITLED_STATES:
-        raise ValidationError(_("“%(s)s”已%(state)s，不能再申请变更。") % {"s": studio, "state": studio.get_status_display()})
+        raise Conflict(_("“%(s)s”%(state)s，不能再申请变更。") % {"s": studio, "state": studio.get_status_display()},
+                       studio)
     if ChangeRequest.objects.filter(studio=studio, status__in=OPEN_CHANGE_STATES).exists():
-        raise StaleAction(_("“%(s)s”已有一份待审批的变更申请，请等待处理结果或先撤回。") % {"s": studio})
+        raise StaleAction(_("“%(s)s”已有一份待审批的变更申请，请等待处理结果或先撤回。") % {"s": studio}, studio)
     errors = {}
     if kind not in ChangeKind.values:
         errors["kind"] = _("请选择变更事项。")
@@ -151,21 +156,21 @@ def change_request_create(actor, studio, *, kind, reason, explanation, evidence,
 
 
 def _apply(change, transition_name):
-    try:
-        getattr(change, transition_name)()
-    except TransitionNotAllowed:
-        raise ValidationError(_("变更申请为“%(s)s”，不能进行这项操作。") % {"s": change.get_status_display()}) from None
+    if not can_proceed(getattr(change, transition_name)):
+        raise Conflict(_("变更申请为“%(s)s”，不能进行这项操作。") % {"s": change.get_status_display()}, change)
+    getattr(change, transition_name)()
 
 
 @transaction.atomic
 def change_review(actor, change, *, from_status, agree, comment=""):
     """县级总工会或市直基层工会审核: agree sends it to the municipal union; disagree ends it, with the reason."""
-    locked = _lock_change(change, from_status)
+    locked = _lock_change(change)
     studio = locked.studio
     if not is_recommending_staff_of(actor, studio):
         raise PermissionDenied(_("只有该工作室的推荐单位可以审核变更申请（第七条）。"))
+    _seen(locked, from_status)
     if locked.status != ChangeStatus.SUBMITTED:
-        raise ValidationError(_("只有待推荐单位审核的申请可以审核。"))
+        raise Conflict(_("只有待推荐单位审核的申请可以审核。"), locked)
     if not agree and not comment.strip():
         raise ValidationError({"comment": _("请填写不同意的理由，单位工会将据此了解原因。")})
     _apply(locked, "recommend" if agree else "reject")
@@ -191,9 +196,10 @@ def change_decide(actor, change, *, from_status, approve, comment="", decision_n
     # The studio before the request, the order studio_delist takes them in: an approval and a delisting at the
     # same moment wait for each other instead of deadlocking.
     studio = _lock_studio(Studio(pk=change.studio_id))
-    locked = _lock_change(change, from_status)
+    locked = _lock_change(change)
+    _seen(locked, from_status)
     if locked.status != ChangeStatus.RECOMMENDED:
-        raise ValidationError(_("只有推荐单位已审核同意的申请可以审批。"))
+        raise Conflict(_("只有推荐单位已审核同意的申请可以审批。"), locked)
     if not approve:
         if not comment.strip():
             raise ValidationError({"comment": _("请填写不予批准的理由。")})
@@ -205,7 +211,7 @@ def change_decide(actor, change, *, from_status, approve, comment="", decision_n
         notify([*unit_staff(studio), *recommending_staff(studio)], _("变更申请未获批准"), comment, _url(studio))
         return locked
     if studio.status not in TITLED_STATES:
-        raise ValidationError(_("“%(s)s”已%(state)s，不能再变更。") % {"s": studio, "state": studio.get_status_display()})
+        raise Conflict(_("“%(s)s”%(state)s，不能再变更。") % {"s": studio, "state": studio.get_status_display()}, locked)
     if locked.kind == ChangeKind.DELIST:
         decision_number = check_document_number(decision_number)
     source = studio.status
@@ -256,11 +262,12 @@ def _rename(studio, change, today):
 
 @transaction.atomic
 def change_withdraw(actor, change, *, from_status, comment=""):
-    locked = _lock_change(change, from_status)
+    locked = _lock_change(change)
     if not is_unit_staff_of(actor, locked.studio):
         raise PermissionDenied(_("只有提出申请的单位工会可以撤回。"))
+    _seen(locked, from_status)
     if locked.status != ChangeStatus.SUBMITTED:
-        raise ValidationError(_("推荐单位审核后不能再撤回。"))
+        raise Conflict(_("推荐单位审核后不能再撤回。"), locked)
     _apply(locked, "withdraw")
     locked.decided_at = timezone.now()
     locked.save()
@@ -290,7 +297,7 @@ def studio_delist(actor, studio, *, reason, facts, decision_number, decided_on, 
         raise PermissionDenied(_("只有市总工会工作人员可以决定摘牌（第八条）。"))
     studio = _lock_studio(studio)
     if studio.status not in TITLED_STATES:
-        raise StaleAction(_("“%(s)s”已%(state)s。") % {"s": studio, "state": studio.get_status_display()})
+        raise StaleAction(_("“%(s)s”%(state)s。") % {"s": studio, "state": studio.get_status_display()}, studio)
     errors = {}
     if reason not in DelistReason.values:
         errors["reason"] = _("请选择第八条规定的摘牌情形。")

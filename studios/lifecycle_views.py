@@ -2,13 +2,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.conflicts import Conflict
 from core.downloads import download
 from core.lists import paginate
-from reviews.errors import StaleAction
 from reviews.views.common import report_errors, submit_form
 from unions.permissions import is_municipal_staff, is_unit_staff_of
 
@@ -24,8 +25,7 @@ def change_new(request, pk):
     if not is_unit_staff_of(request.user, studio):
         raise PermissionDenied
     if studio.changes.filter(status__in=OPEN_CHANGE_STATES).exists():
-        messages.info(request, _("该工作室已有一份待审批的变更申请，请等待处理结果或先撤回。"))
-        return redirect("studios:detail", pk)
+        raise Conflict(_("该工作室已有一份待审批的变更申请，请等待处理结果或先撤回。"), studio)
     form = ChangeRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         done = _submit(request, form, studio, life.change_request_create,
@@ -36,7 +36,7 @@ def change_new(request, pk):
 
 
 def _submit(request, form, studio, service, success):
-    """Runs the form's service; back to the studio when it is done or stale, None to show the form's errors."""
+    """Runs the form's service; back to the studio when it is done, None to show the form's errors."""
     if submit_form(request, form, lambda data: service(request.user, studio, **data), success):
         return redirect("studios:detail", studio.pk)
     return None
@@ -51,7 +51,7 @@ def _decide(user, change, data, action):
     if action in ("approve", "reject"):
         return life.change_decide(user, change, approve=action == "approve",
                                   decision_number=data["decision_number"], **common)
-    raise ValidationError(_("没有这项操作。"))
+    raise Http404(_("没有这项操作。"))
 
 
 @require_POST
@@ -64,8 +64,6 @@ def change_action(request, pk, action):
     else:
         try:
             change = _decide(request.user, change, form.cleaned_data, action)
-        except StaleAction as error:
-            messages.warning(request, str(error))
         except ValidationError as error:
             report_errors(request, error)
         else:

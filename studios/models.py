@@ -8,6 +8,7 @@ import os
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -142,6 +143,9 @@ class Studio(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("studios:detail", args=[self.pk])
+
     @property
     def holds_title(self):
         return self.status in TITLED_STATES
@@ -260,6 +264,9 @@ class ChangeRequest(models.Model):
 
     def __str__(self):
         return f"{self.studio}：{self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("studios:detail", args=[self.studio_id])
 
     @property
     def new_name(self):
@@ -432,6 +439,9 @@ class Alliance(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("alliances:detail", args=[self.pk])
 
 
 class AllianceMembership(models.Model):

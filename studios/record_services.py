@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.conflicts import Conflict
 from core.history import log_transition
 from unions.permissions import is_unit_staff_of
 
@@ -16,7 +17,8 @@ def _own_studio(actor, studio):
     if not is_unit_staff_of(actor, studio):
         raise PermissionDenied(_("只有工作室所在单位工会可以维护工作室的团队、成果和培训记录。"))
     if studio.status not in TITLED_STATES:
-        raise ValidationError(_("“%(s)s”已%(state)s，记录不再更新。") % {"s": studio, "state": studio.get_status_display()})
+        raise Conflict(_("“%(s)s”%(state)s，记录不再更新。") % {"s": studio, "state": studio.get_status_display()},
+                       studio)
     return studio
 
 
@@ -92,8 +94,8 @@ def record_remove(actor, what, record):
     studio = _own_studio(actor, record.studio)
     locked = model.objects.select_for_update().filter(pk=record.pk, studio=studio).first()
     if locked is None:
-        raise ValidationError(_("该记录已删除，请刷新页面。"))
+        raise Conflict(_("该记录已删除，请刷新页面。"), studio)
     if what == "member" and studio.members.count() <= 3:
-        raise ValidationError(_("工作室团队至少 3 人（第五条(一)：有稳定的工作团队），请先增加成员。"))
+        raise Conflict(_("工作室团队至少 3 人（第五条(一)：有稳定的工作团队），请先增加成员。"), studio)
     locked.delete()
     _log(studio, actor, f"{what}_remove", str(label), str(locked))

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
+from core.conflicts import Conflict
 from core.history import log_transition
 from core.notifications import notify
 from core.numbers import check_document_number
@@ -36,8 +38,8 @@ def _require_municipal(actor, action):
 def _check_titled(studio):
     """第八条: a cancelled or delisted studio no longer holds the title, so it gets no new money."""
     if studio.status not in TITLED_STATES:
-        raise ValidationError(_("“%(s)s”已%(state)s，不能再给予或拨付补助资金（第八条）。") % {
-            "s": studio, "state": studio.get_status_display()})
+        raise Conflict(_("“%(s)s”%(state)s，不能再给予或拨付补助资金（第八条）。") % {
+            "s": studio, "state": studio.get_status_display()}, studio)
 
 
 def _lock(grant, from_status):
@@ -45,8 +47,15 @@ def _lock(grant, from_status):
         "studio", "studio__unit", "rule_set").get(pk=grant.pk)
     if locked.status != from_status:
         raise StaleAction(_("该补助资金已变为“%(s)s”，可能已由他人处理，请刷新页面后再操作。") % {
-            "s": locked.get_status_display()})
+            "s": locked.get_status_display()}, locked)
     return locked
+
+
+def _allowed(locked, transition, label):
+    """A step the grant's (or transfer's) state does not allow is refused (409), not a server error."""
+    if not can_proceed(getattr(locked, transition)):
+        raise Conflict(_("当前为“%(s)s”，不能%(a)s。") % {"s": locked.get_status_display(), "a": label},
+                       getattr(locked, "grant", locked))
 
 
 def _log(grant, actor, transition, label, source, comment=""):
@@ -83,7 +92,7 @@ def grant_plan(actor, studio, *, amount, note=""):
     if SubsidyGrant.objects.filter(studio=studio, year=studio.named_year).exclude(
             status=GrantStatus.CANCELLED).exists():
         raise StaleAction(_("“%(s)s”已有 %(y)d 年度的补助资金，每次命名只给予一次补助。") % {
-            "s": studio, "y": studio.named_year})
+            "s": studio, "y": studio.named_year}, studio)
     rule_set = RuleSet.objects.current()
     amount = check_grant_amount(amount, rule_set)
     grant = SubsidyGrant.objects.create(studio=studio, year=studio.named_year, amount=amount, rule_set=rule_set,
@@ -101,6 +110,7 @@ def grant_approve(actor, grant, *, from_status, decision_number):
     collective and on record; the money moves only at the transfer, which needs a second person."""
     _require_municipal(actor, _("批准补助资金"))
     locked = _lock(grant, from_status)
+    _allowed(locked, "approve", _("批准补助资金"))
     _check_titled(locked.studio)
     decision_number = check_document_number(decision_number)
     source = locked.status
@@ -124,7 +134,8 @@ def grant_cancel(actor, grant, *, from_status, reason):
     _require_municipal(actor, _("撤销补助资金"))
     locked = _lock(grant, from_status)
     if locked.status not in (GrantStatus.PLANNED, GrantStatus.APPROVED):
-        raise ValidationError(_("补助资金%(s)s，不能撤销；已拨付的补助资金只能结项。") % {"s": locked.get_status_display()})
+        raise Conflict(_("补助资金%(s)s，不能撤销；已拨付的补助资金只能结项。") % {"s": locked.get_status_display()},
+                       locked)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请写明撤销的理由。")})
     source = locked.status
@@ -148,14 +159,14 @@ def transfer_prepare(actor, grant, *, from_status, transferred_on, voucher_numbe
     _require_municipal(actor, _("办理拨付"))
     locked = _lock(grant, from_status)
     if locked.status != GrantStatus.APPROVED:
-        raise ValidationError(_("只有已批准、尚未拨付的补助资金可以办理拨付。"))
+        raise Conflict(_("只有已批准、尚未拨付的补助资金可以办理拨付。"), locked)
     _check_titled(locked.studio)
     if Transfer.objects.filter(grant=locked, status__in=[TransferStatus.PREPARED, TransferStatus.APPROVED]).exists():
-        raise StaleAction(_("该补助资金已有一笔待审批的拨付，同一笔补助资金不能重复拨付（第十二条）。"))
+        raise StaleAction(_("该补助资金已有一笔待审批的拨付，同一笔补助资金不能重复拨付（第十二条）。"), locked)
     account = BankAccount.objects.filter(union=locked.studio.unit).first()
     if account is None:
-        raise ValidationError(_("%(u)s尚未登记单位工会账户。第十二条：补助资金应转入创新工作室所在单位工会账户。") % {
-            "u": locked.studio.unit.name})
+        raise Conflict(_("%(u)s尚未登记单位工会账户。第十二条：补助资金应转入创新工作室所在单位工会账户。") % {
+            "u": locked.studio.unit.name}, locked)
     errors = {}
     approved_on = timezone.localdate(locked.approved_at)
     if transferred_on is None or not approved_on <= transferred_on <= timezone.localdate():
@@ -183,7 +194,7 @@ def _lock_transfer(transfer, from_status):
     locked = Transfer.objects.select_for_update(of=("self",)).select_related("prepared_by").get(pk=transfer.pk)
     if locked.status != from_status:
         raise StaleAction(_("该拨付已变为“%(s)s”，可能已由他人处理，请刷新页面后再操作。") % {
-            "s": locked.get_status_display()})
+            "s": locked.get_status_display()}, grant)
     return locked, grant  # a transfer waits for approval only while its grant is approved (grant_cancel)
 
 
@@ -195,6 +206,7 @@ def transfer_approve(actor, transfer, *, from_status):
     locked, grant = _lock_transfer(transfer, from_status)
     if locked.prepared_by_id == actor.pk:
         raise PermissionDenied(_("拨付须由经办人以外的市总工会工作人员审批，经办人不能审批自己办理的拨付。"))
+    _allowed(locked, "approve", _("审批拨付"))
     _check_titled(grant.studio)
     locked.approve()
     locked.decided_by, locked.decided_at = actor, timezone.now()
@@ -220,6 +232,7 @@ def transfer_send_back(actor, transfer, *, from_status, comment):
     """退回: the approver sends a wrong transfer back (or its preparer withdraws it); the grant waits for a new one."""
     _require_municipal(actor, _("退回拨付"))
     locked, grant = _lock_transfer(transfer, from_status)
+    _allowed(locked, "send_back", _("退回拨付"))
     if not (comment or "").strip():
         raise ValidationError({"comment": _("请写明退回的理由。")})
     locked.send_back()
@@ -237,7 +250,7 @@ def grant_close(actor, grant, *, from_status, note=""):
     _require_municipal(actor, _("结项"))
     locked = _lock(grant, from_status)
     if locked.status != GrantStatus.TRANSFERRED:
-        raise ValidationError(_("只有已拨付的补助资金可以结项。"))
+        raise Conflict(_("只有已拨付的补助资金可以结项。"), locked)
     balance = grant_totals(locked)["balance"]
     note = (note or "").strip()
     if balance and not note:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.conflicts import Conflict
 from core.stored_files import atomic_with_files, store
 from core.uploads import check_upload
 from reviews.errors import StaleAction
@@ -46,7 +47,7 @@ def expense_record(actor, grant, *, occurred_on, amount, category, description, 
     if not is_unit_staff_of(actor, grant.studio):
         raise PermissionDenied(_("只有工作室所在单位工会可以登记补助资金支出（第十二条：专款专用，单独核算）。"))
     if grant.status != GrantStatus.TRANSFERRED:
-        raise ValidationError(_("补助资金%(s)s，不能登记支出。") % {"s": grant.get_status_display()})
+        raise Conflict(_("补助资金%(s)s，不能登记支出。") % {"s": grant.get_status_display()}, grant)
     errors = {}
     problem = category_error(category)
     if problem:
@@ -91,11 +92,11 @@ def entry_reverse(actor, entry, *, reason):
     if not (is_unit_staff_of(actor, grant.studio) or is_municipal_staff(actor)):
         raise PermissionDenied(_("只有工作室所在单位工会或市总工会工作人员可以冲销台账记录。"))
     if entry.kind != EntryKind.EXPENSE:
-        raise ValidationError(_("只有支出可以冲销。"))
+        raise Conflict(_("只有支出可以冲销。"), grant)
     if hasattr(entry, "reversal"):
-        raise StaleAction(_("这笔支出已经冲销过，不能重复冲销。"))
+        raise StaleAction(_("这笔支出已经冲销过，不能重复冲销。"), grant)
     if grant.status != GrantStatus.TRANSFERRED:
-        raise ValidationError(_("补助资金%(s)s，台账不能再变动。") % {"s": grant.get_status_display()})
+        raise Conflict(_("补助资金%(s)s，台账不能再变动。") % {"s": grant.get_status_display()}, grant)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请写明冲销的原因。")})
     description = _("冲销 %(d)s “%(t)s”：%(r)s") % {"d": f"{entry.occurred_on:%Y-%m-%d}", "t": entry.description,

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -92,6 +93,9 @@ class SubsidyGrant(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return _("%(s)s %(y)d 年度补助资金") % {"s": self.studio, "y": self.year}
+
+    def get_absolute_url(self):
+        return reverse("subsidies:detail", args=[self.pk])
 
     @transition(field=status, source=GrantStatus.PLANNED, target=GrantStatus.APPROVED)
     def approve(self):

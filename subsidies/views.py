@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.conflicts import Conflict
 from core.downloads import download
 from core.exports import Column, xlsx_response
 from core.lists import paginate, render_paged
-from reviews.errors import StaleAction
 from reviews.views.common import report_errors, submit_form
 from rules.models import RuleSet
 from unions.models import Role
@@ -108,13 +108,11 @@ def _grant_post(request, grant, waiting, forms):
         "close": (lambda d: grant_services.grant_close(user, grant, from_status=d["from_status"], note=d["note"]),
                   _("补助资金已结项。")),
     }
-    if not forms or action not in calls:
+    if not is_municipal_staff(user) or action not in calls:  # 第十二条, 第十三条: the municipal union's steps
         raise PermissionDenied
     form = forms.get(action.removesuffix("_return"))
     if form is None:  # the page was older than the grant's state: someone else acted, or a double submit
-        messages.warning(request, _("该补助资金已变为“%(s)s”，请查看最新状态后再操作。") % {
-            "s": grant.get_status_display()})
-        return redirect("subsidies:detail", grant.pk)
+        raise Conflict(_("该补助资金已变为“%(s)s”，请查看最新状态后再操作。") % {"s": grant.get_status_display()}, grant)
     call, success = calls[action]
     if form.is_valid() and submit_form(request, form, call, success):
         return redirect("subsidies:detail", grant.pk)
@@ -153,8 +151,10 @@ def ledger(request, pk):
     if in_use and is_unit_staff_of(user, grant.studio):
         form = ExpenseForm(request.POST or None, request.FILES or None, prefix="expense")
     if request.method == "POST":
-        if form is None:
+        if not is_unit_staff_of(user, grant.studio):  # 第十二条: the unit union keeps the ledger
             raise PermissionDenied
+        if form is None:
+            raise Conflict(_("补助资金%(s)s，不能登记支出。") % {"s": grant.get_status_display()}, grant)
         if form.is_valid() and submit_form(request, form, lambda d: ledger_services.expense_record(
                 user, grant, **d), _("已登记支出。")):
             return redirect("subsidies:ledger", grant.pk)
@@ -176,8 +176,6 @@ def entry_reverse(request, pk):
     else:
         try:
             ledger_services.entry_reverse(request.user, entry, reason=form.cleaned_data["reason"])
-        except StaleAction as error:
-            messages.warning(request, str(error))
         except ValidationError as error:
             report_errors(request, error)
         else:

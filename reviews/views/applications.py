@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.conflicts import Conflict
 from core.downloads import download
 from core.lists import paginate
 
-from .. import application_services, decision_services, selectors, services
+from .. import application_services, decision_services, selectors
 from ..forms import (
     ActionForm,
     ApplicationForm,
@@ -56,11 +57,7 @@ def application_list(request):
 @login_required
 def application_new(request, round_pk):
     naming_round = selectors.round_detail(request.user, round_pk)
-    try:
-        application = application_services.application_create(request.user, naming_round)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-        return redirect("reviews:round_detail", round_pk)
+    application = application_services.application_create(request.user, naming_round)
     messages.success(request, _("已新建申报草稿，请逐项填写第五条规定的条件。"))
     return redirect("reviews:application_edit", application.pk)
 
@@ -68,11 +65,7 @@ def application_new(request, round_pk):
 @login_required
 def application_edit(request, pk):
     application = selectors.application_detail(request.user, pk)
-    try:
-        application_services.check_can_edit(request.user, application)
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-        return redirect("reviews:application_detail", pk)
+    application_services.check_can_edit(request.user, application)  # 403 for another role, 409 past editing
     data = request.POST or None
     form = ApplicationForm(data, instance=application)
     members = MemberFormSet(data, prefix="members", initial=[
@@ -86,8 +79,8 @@ def application_edit(request, pk):
         try:
             application_services.application_save(request.user, application, fields, filled_rows(members),
                                                    filled_rows(results))
-        except (ValidationError, services.StaleAction) as error:
-            messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
         else:
             messages.success(request, _("已保存草稿。提交前请查看申报条件核对结果。"))
             return redirect("reviews:application_detail", pk)
@@ -138,7 +131,7 @@ def site_visit(request, pk):
 def _can_edit(user, application):
     try:
         application_services.check_can_edit(user, application)
-    except (PermissionDenied, ValidationError):
+    except (PermissionDenied, Conflict):
         return False
     return True
 
@@ -154,8 +147,6 @@ def application_action(request, pk, action):
         return redirect("reviews:application_detail", pk)
     try:
         service(request.user, application, **form.cleaned_data)
-    except services.StaleAction as error:
-        messages.warning(request, str(error))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -180,8 +171,8 @@ def attachment_upload(request, pk):
     try:
         attachment = application_services.attachment_add(request.user, application, form.cleaned_data["kind"],
                                                          form.cleaned_data["file"])
-    except (ValidationError, services.StaleAction) as error:
-        for message in getattr(error, "messages", [str(error)]):
+    except ValidationError as error:
+        for message in error.messages:
             messages.error(request, message)
     else:
         messages.success(request, _("已上传“%(name)s”。") % {"name": attachment.original_name})
@@ -194,8 +185,8 @@ def attachment_delete(request, pk):
     attachment = selectors.attachment_detail(request.user, pk)
     try:
         application_services.attachment_delete(request.user, attachment)
-    except (ValidationError, services.StaleAction) as error:
-        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
     else:
         messages.success(request, _("已删除“%(name)s”。") % {"name": attachment.original_name})
     return redirect("reviews:application_detail", attachment.application_id)

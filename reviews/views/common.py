@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from .. import selectors
-from ..errors import StaleAction
 from ..permissions import can_manage_rounds
 
 
@@ -14,12 +13,10 @@ def add_form_errors(form, error):
 
 
 def submit_form(request, form, call, success):
-    """Runs a service with a valid form's data. True when it is done, or stale (a warning says so and the page
-    reloads); False when the service refused the data, its reasons now shown on the form."""
+    """Runs a service with a valid form's data. True when it is done; False when the service refused the data, its
+    reasons now shown on the form. A refusal for the object's state (core.conflicts) answers 409 on its own."""
     try:
         call(form.cleaned_data)
-    except StaleAction as error:
-        messages.warning(request, str(error))
     except ValidationError as error:
         add_form_errors(form, error)
         return False

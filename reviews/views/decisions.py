@@ -11,7 +11,6 @@ from .. import (
     decision_services,
     scoring,
     selectors,
-    services,
 )
 from ..forms import (
     DeliberationForm,
@@ -27,6 +26,8 @@ from .common import add_form_errors, manager_round, report_errors
 @login_required
 def decision(request, round_pk):
     naming_round = manager_round(request, round_pk)
+    if request.method == "POST":  # the state before the data: the candidates depend on it
+        decision_services.check_can_deliberate(naming_round)
     rows = scoring.ranking(selectors.panel_rows(naming_round), naming_round.rule_set)
     candidates = selectors.application_list(request.user).filter(naming_round=naming_round,
                                                                  status=ApplicationStatus.SCORED)
@@ -36,7 +37,7 @@ def decision(request, round_pk):
     if request.method == "POST" and form.is_valid():
         try:
             decision_services.deliberation_record(request.user, naming_round, **form.cleaned_data)
-        except (ValidationError, services.StaleAction) as error:
+        except ValidationError as error:
             report_errors(request, error)
         else:
             messages.success(request, _("已记录集体研究结果。下一步：开始社会公示。"))
@@ -48,6 +49,8 @@ def decision(request, round_pk):
 @login_required
 def objections(request, round_pk):
     naming_round = manager_round(request, round_pk)
+    if request.method == "POST":  # the state before the data: the applications offered depend on it
+        decision_services.check_publicity_open(naming_round)
     in_publicity = selectors.application_list(request.user).filter(naming_round=naming_round,
                                                                    status=ApplicationStatus.IN_PUBLICITY)
     form = StaffObjectionForm(request.POST or None, request.FILES or None, applications=in_publicity)
@@ -79,7 +82,7 @@ def objection_handle(request, pk):
         if not form.is_valid():
             raise ValidationError(_("请选择核实结果并填写处理意见。"))
         decision_services.objection_handle(request.user, objection, **form.cleaned_data)
-    except (ValidationError, services.StaleAction) as error:
+    except ValidationError as error:
         report_errors(request, error)
     else:
         messages.success(request, _("已记录核实结果。"))
@@ -90,15 +93,11 @@ def objection_handle(request, pk):
 @login_required
 def publicity_approve(request, round_pk):
     naming_round = manager_round(request, round_pk)
-    try:
-        approved, waiting = decision_services.approve_after_publicity(naming_round, request.user)
-    except ValidationError as error:
-        report_errors(request, error)
-    else:
-        text = _("公示期满，%(n)d 家公示通过。") % {"n": approved}
-        if waiting:
-            text += _("另有 %(w)d 家的异议尚待核实。") % {"w": waiting}
-        messages.success(request, text)
+    approved, waiting = decision_services.approve_after_publicity(naming_round, request.user)
+    text = _("公示期满，%(n)d 家公示通过。") % {"n": approved}
+    if waiting:
+        text += _("另有 %(w)d 家的异议尚待核实。") % {"w": waiting}
+    messages.success(request, text)
     return redirect("reviews:objections", round_pk)
 
 
@@ -110,10 +109,7 @@ def naming(request, round_pk):
         try:
             count = decision_services.naming_issue(request.user, naming_round, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                add_form_errors(form, error)
-            else:
-                report_errors(request, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("命名决定已发布，%(n)d 家工作室已列入名录。") % {"n": count})
             return redirect("reviews:round_detail", round_pk)

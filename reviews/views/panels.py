@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.conflicts import Conflict
 from core.lists import paginate
 
 from .. import (
@@ -13,7 +14,6 @@ from .. import (
     panel_services,
     scoring,
     selectors,
-    services,
 )
 from ..forms import (
     AssignForm,
@@ -47,7 +47,7 @@ def panel(request, round_pk):
 def _existing_panel(naming_round):
     expert_panel = selectors.panel_for(naming_round)
     if expert_panel is None:
-        raise ValidationError(_("请先组建专家评审组。"))
+        raise Conflict(_("请先组建专家评审组。"), naming_round)
     return expert_panel
 
 
@@ -127,13 +127,11 @@ def assignment_detail(request, pk):
 @require_POST
 @login_required
 def assignment_score(request, pk):
-    assignment = selectors.my_assignment(request.user, pk)
+    assignment = selectors.my_task(request.user, pk)
     form = ScoreForm(request.POST, criteria=assignment.application.naming_round.rule_set.criteria.all())
     if form.is_valid():
         try:
             panel_services.submit_scores(request.user, assignment, form.points(), form.cleaned_data["comment"])
-        except services.StaleAction as error:
-            messages.warning(request, str(error))
         except ValidationError as error:
             for text in error.messages:
                 messages.error(request, text)
@@ -150,14 +148,12 @@ def assignment_score(request, pk):
 @require_POST
 @login_required
 def assignment_recuse(request, pk):
-    assignment = selectors.my_assignment(request.user, pk)
+    assignment = selectors.my_task(request.user, pk)
     form = RecuseForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(_("请说明回避原因。"))
         panel_services.recuse(request.user, assignment, form.cleaned_data["reason"])
-    except services.StaleAction as error:
-        messages.warning(request, str(error))
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, text)

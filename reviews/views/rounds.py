@@ -82,15 +82,9 @@ def round_advance(request, pk):
     if not form.is_valid():
         messages.error(request, _("提交的内容不完整，请刷新页面后重试。"))
         return redirect("reviews:round_detail", pk)
-    try:
-        naming_round = services.round_advance(request.user, naming_round, **form.cleaned_data)
-    except services.StaleAction as error:
-        messages.warning(request, str(error))
-    except ValidationError as error:
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.success(request, _("已进入“%(phase)s”阶段，相关人员已收到通知。") % {
-            "phase": naming_round.get_phase_display()})
+    naming_round = services.round_advance(request.user, naming_round, **form.cleaned_data)
+    messages.success(request, _("已进入“%(phase)s”阶段，相关人员已收到通知。") % {
+        "phase": naming_round.get_phase_display()})
     return redirect("reviews:round_detail", pk)
 
 

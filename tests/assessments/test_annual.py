@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.conflicts import Conflict
 from assessments import annual_services as annual
 from assessments.models import AnnualAssessment, AnnualReport, AssessmentStatus, ReportStatus
 from assessments.selectors import annual_overview
@@ -82,7 +83,7 @@ def test_every_point_of_article_9_must_be_rated(area):
 def test_reporting_up_needs_every_named_studio_assessed_and_then_freezes_them(area):
     first, second = area["studios"]
     annual.annual_assess(area["county"], first, YEAR, RATINGS)
-    with pytest.raises(ValidationError, match="还有 1 个工作室未考核"):
+    with pytest.raises(Conflict, match="还有 1 个工作室未考核"):
         annual.annual_assessments_report(area["county"], YEAR)
     annual.annual_assess(area["county"], second, YEAR, RATINGS)
     assert annual.annual_assessments_report(area["county"], YEAR) == 2
@@ -100,9 +101,9 @@ def test_a_delisted_studio_is_no_longer_reported_or_assessed(area, settings, tmp
     studio = area["studios"][0]
     life.studio_delist(area["city"], studio, reason="4", facts="整改后仍不能运转。", decision_number="揭工总〔2026〕3号",
                        decided_on=timezone.localdate())
-    with pytest.raises(ValidationError, match="不再报告和考核"):
+    with pytest.raises(Conflict, match="不再报告和考核"):
         annual.annual_report_save(area["unit"], studio, YEAR, REPORT)
-    with pytest.raises(ValidationError, match="不再报告和考核"):
+    with pytest.raises(Conflict, match="不再报告和考核"):
         annual.annual_assess(area["county"], studio, YEAR, RATINGS)
     annual.annual_assess(area["county"], area["studios"][1], YEAR, RATINGS)
     assert annual.annual_assessments_report(area["county"], YEAR) == 1  # the delisted one is not waited for
@@ -197,7 +198,7 @@ def test_the_reminder_job_run_twice_reminds_once(area, published_rules):
 
 def test_a_studio_reports_from_the_year_after_its_naming(area):
     fresh = factories.StudioFactory(unit=area["studios"][0].unit, named_year=YEAR)
-    with pytest.raises(ValidationError, match="从下一年度起报告和考核"):
+    with pytest.raises(Conflict, match="从下一年度起报告和考核"):
         annual.annual_report_save(area["unit"], fresh, YEAR, REPORT)
     for studio in area["studios"]:
         annual.annual_assess(area["county"], studio, YEAR, RATINGS)

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.conflicts import Conflict
 from assessments import cycle_services as cycles
 from assessments.models import (
     AssessmentCycle, CycleEvaluation, CycleGrade, CyclePhase, CycleReview, EvaluationStatus, Rectification,
@@ -80,7 +81,7 @@ def test_self_evaluation_is_the_units_and_the_evaluation_its_recommending_unions
     with pytest.raises(ValidationError) as error:
         cycles.self_evaluation_save(city_area["unit"], evaluation, summary="", grade="", submit=True)
     assert {"self_summary", "self_grade"} == set(error.value.message_dict)
-    with pytest.raises(ValidationError):  # the county evaluates what has been submitted only
+    with pytest.raises(Conflict):  # the county evaluates what has been submitted only
         cycles.evaluation_save(city_area["county"], evaluation, EVALUATION)
     cycles.self_evaluation_save(city_area["unit"], evaluation, submit=True, **SELF)
     assert Notification.objects.filter(recipient=city_area["county"], title__contains="自评").exists()
@@ -114,7 +115,7 @@ def test_the_preliminary_recommendation_waits_for_every_studio_of_the_area(city_
     first, *rest = city_area["studios"]
     cycles.self_evaluation_save(city_area["unit"], evaluation_of(cycle, first), submit=True, **SELF)
     cycles.evaluation_save(city_area["county"], evaluation_of(cycle, first), EVALUATION)
-    with pytest.raises(ValidationError, match="未完成自评或评价"):
+    with pytest.raises(Conflict, match="未完成自评或评价"):
         cycles.preliminary_recommend(city_area["county"], cycle)
     assert evaluation_of(cycle, first).status == EvaluationStatus.EVALUATED
     with pytest.raises(PermissionDenied):
@@ -131,7 +132,7 @@ def test_the_preliminary_recommendation_waits_for_every_studio_of_the_area(city_
 
 def test_the_expert_review_reuses_a_naming_panel_and_spreads_the_studios(city_area):
     cycle = cycles.cycle_open(city_area["city"], year=YEAR)
-    with pytest.raises(ValidationError, match="经初审推荐"):
+    with pytest.raises(Conflict, match="经初审推荐"):
         cycles.cycle_start_expert_review(city_area["city"], cycle, from_phase="evaluation", panel=city_area["panel"])
     through_evaluation(city_area, cycle, city_area["studios"])
     with pytest.raises(PermissionDenied):
@@ -207,7 +208,7 @@ def test_the_decision_waits_for_every_expert(city_area):
     cycle = cycles.cycle_start_expert_review(city_area["city"], cycle, from_phase="evaluation",
                                              panel=city_area["panel"])
     scored(city_area, cycle, {city_area["studios"][0]: 90})
-    with pytest.raises(ValidationError, match="专家评审未完成"):
+    with pytest.raises(Conflict, match="专家评审未完成"):
         cycles.cycle_start_decision(city_area["city"], cycle, from_phase="expert_review")
     assert AssessmentCycle.objects.get(pk=cycle.pk).phase == CyclePhase.EXPERT_REVIEW
 
@@ -299,9 +300,9 @@ def test_steps_out_of_phase_are_refused_and_write_nothing(city_area):
     cycle = cycles.cycle_start_expert_review(city_area["city"], cycle, from_phase="evaluation",
                                              panel=city_area["panel"])
     late = evaluation_of(cycle, city_area["other_studio"])
-    with pytest.raises(ValidationError, match="阶段"):
+    with pytest.raises(Conflict, match="阶段"):
         cycles.self_evaluation_save(city_area["other_unit"], late, submit=True, **SELF)
-    with pytest.raises(ValidationError, match="阶段"):
+    with pytest.raises(Conflict, match="阶段"):
         cycles.cycle_decide(city_area["city"], cycle, from_phase="expert_review", meeting_date=timezone.localdate(),
                             minutes_ref="纪要", grades={})
     assert CycleEvaluation.objects.get(pk=late.pk).status == EvaluationStatus.SELF_PENDING

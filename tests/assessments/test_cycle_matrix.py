@@ -15,8 +15,8 @@ from assessments import recommendation_services as recs
 from assessments.models import (
     AssessmentCycle, CycleEvaluation, CycleReview, Recommendation, Rectification, RectificationStatus,
 )
+from core.conflicts import Conflict
 from core.models import TransitionLog
-from reviews.errors import StaleAction
 from tests import factories
 from unions.models import Role
 
@@ -73,7 +73,7 @@ def test_evaluation_phase_actions(city_area, action, role):
         call(user, cycle, city_area)
         assert _snapshot() != before
     else:
-        with pytest.raises((PermissionDenied, ValidationError, StaleAction)):
+        with pytest.raises((PermissionDenied, ValidationError, Conflict)):
             call(user, cycle, city_area)
         assert _snapshot() == before
 
@@ -108,7 +108,7 @@ def test_expert_review_actions(city_area, action, role):
         call(user, cycle, city_area)
         assert _snapshot() != before
     else:
-        with pytest.raises((PermissionDenied, ValidationError, StaleAction)):
+        with pytest.raises((PermissionDenied, ValidationError, Conflict)):
             call(user, cycle, city_area)
         assert _snapshot() == before
 
@@ -155,7 +155,7 @@ def test_rectification_actions(city_area, action, role):
         call(user, rectification)
         assert _snapshot() != before
     else:
-        with pytest.raises((PermissionDenied, ValidationError, StaleAction)):
+        with pytest.raises((PermissionDenied, ValidationError, Conflict)):
             call(user, rectification)
         assert _snapshot() == before
     assert rectification.status in RectificationStatus.values

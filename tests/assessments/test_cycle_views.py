@@ -239,13 +239,13 @@ def test_the_dashboard_shows_rectifications_waiting(city_area, login):
     assert city_cards["待复查整改"] == 1
 
 
-def test_the_open_form_waits_for_the_next_cycle_year_and_a_double_submit_only_warns(city_area, login):
+def test_the_open_form_waits_for_the_next_cycle_year_and_a_double_submit_answers_409(city_area, login):
     client = login(city_area["city"])
     data = {"year": YEAR, "notes": "", **{k: v.isoformat() for k, v in cycles.default_deadlines(
         AssessmentCycle._meta.get_field("rule_set").related_model.objects.current(), TODAY).items()}}
     assert client.post(reverse("assessments:cycle_list"), data).status_code == 302
-    again = client.post(reverse("assessments:cycle_list"), data, follow=True)
-    assert "已开启" in again.content.decode() and AssessmentCycle.objects.count() == 1
+    again = client.post(reverse("assessments:cycle_list"), data)
+    assert again.status_code == 409 and "已开启" in again.content.decode() and AssessmentCycle.objects.count() == 1
     page = client.get(reverse("assessments:cycle_list"))
     assert page.context["form"] is None and page.context["next_year"] == YEAR + 2
     cycle = AssessmentCycle.objects.get()

@@ -3,6 +3,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.conflicts import Conflict
 from assessments import recommendation_services as recs
 from assessments.models import Recommendation, RecommendationStatus
 from core.models import Notification
@@ -84,7 +85,7 @@ def test_grounds_must_belong_to_the_studio_and_fit_the_honour(city_area, graded)
 def test_a_recommendation_moves_to_its_outcome_and_a_withdrawn_one_may_be_made_again(city_area, graded):
     rec = recs.recommendation_create(city_area["city"], year=YEAR, honour="municipal_award",
                                      studio=graded["excellent"], evaluation=graded["evaluation"], grounds="理由")
-    with pytest.raises(ValidationError):  # not yet submitted
+    with pytest.raises(Conflict):  # not yet submitted
         recs.recommendation_advance(city_area["city"], rec, action="award", from_status="proposed")
     recs.recommendation_advance(city_area["city"], rec, action="submit", from_status="proposed")
     with pytest.raises(StaleAction):  # a double submit

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.conflicts import Conflict
 from assessments import rectification_services as rect
 from assessments.models import Rectification, RectificationStatus
 from assessments.tasks import rectification_deadlines
@@ -132,5 +133,5 @@ def test_a_studio_delisted_for_another_reason_is_not_marked_overdue(city_area, r
                        decision_number="揭工总〔2026〕21号", decided_on=TODAY)
     assert rect.mark_overdue(rectification.deadline + datetime.timedelta(days=1)) == 1  # the other one only
     assert _status(rectification) == RectificationStatus.OPEN
-    with pytest.raises(ValidationError, match="整改不再进行"):
+    with pytest.raises(Conflict, match="整改不再进行"):
         rect.rectification_report(city_area["unit"], rectification, report="已整改。")

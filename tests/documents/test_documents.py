@@ -4,11 +4,12 @@ import io
 
 import pdfplumber
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from core.conflicts import Conflict
 from documents import production, rendering, services
 from documents.models import DocumentKind, DocumentStatus, OfficialDocument
 from documents.tasks import produce_document, produce_waiting_documents
@@ -104,11 +105,12 @@ def test_only_municipal_staff_and_administrators_produce_and_download(city, conc
 
 
 def test_documents_wait_for_their_phase(city, publicity, login, now):
-    with pytest.raises(ValidationError, match="“命名决定”在“已命名”阶段才能生成，本批次当前为“社会公示”"):
+    with pytest.raises(Conflict, match="“命名决定”在“已命名”阶段才能生成，本批次当前为“社会公示”"):
         services.document_request(city, publicity, "decision")
     client = login(city)
-    response = now(client.post, reverse("documents:produce", args=[publicity.pk, "certificates"]), follow=True)
-    assert "已命名" in response.content.decode() and not OfficialDocument.objects.exists()
+    response = now(client.post, reverse("documents:produce", args=[publicity.pk, "certificates"]))
+    assert response.status_code == 409 and "已命名" in response.content.decode()
+    assert not OfficialDocument.objects.exists()
     assert now(client.post, reverse("documents:produce", args=[publicity.pk, "nonsense"])).status_code == 302
     assert not OfficialDocument.objects.exists()
 

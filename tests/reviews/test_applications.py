@@ -4,6 +4,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.conflicts import Conflict
 from core.models import Notification, TransitionLog
 from reviews import application_services as apps
 from reviews.eligibility import FAIL, PASS, WARNING
@@ -74,14 +75,14 @@ def test_only_the_units_own_staff_create_and_edit(unit, open_round, county_user)
 
 def test_no_new_application_outside_the_application_phase(city, unit_user, open_round):
     naming_round = advance_to(city, open_round, RoundPhase.PRELIMINARY)
-    with pytest.raises(ValidationError, match="当前处于“初审推荐”阶段，不能新建申报"):
+    with pytest.raises(Conflict, match="当前处于“初审推荐”阶段，不能新建申报"):
         apps.application_create(unit_user, naming_round)
 
 
 def test_preliminary_review_only_in_its_phase_and_by_its_union(city, unit_user, county_user, open_round):
     application = complete_draft(unit_user, open_round)
     apps.application_submit(unit_user, application, from_status=ApplicationStatus.DRAFT)
-    with pytest.raises(ValidationError, match="当前处于“申报”阶段"):
+    with pytest.raises(Conflict, match="当前处于“申报”阶段"):
         apps.application_recommend(county_user, application, from_status=ApplicationStatus.SUBMITTED)
     advance_to(city, open_round, RoundPhase.PRELIMINARY)
     other_county = factories.user_with_role(Role.RECOMMENDING_STAFF)
@@ -129,7 +130,7 @@ def test_a_repeated_action_is_stale_and_changes_nothing(unit_user, open_round):
 def test_a_forged_from_status_is_refused_not_a_server_error(city, unit_user, county_user, open_round):
     application = complete_draft(unit_user, open_round)
     advance_to(city, open_round, RoundPhase.PRELIMINARY)
-    with pytest.raises(ValidationError, match="只有已提交、待初审的申报可以初审，该申报为“草稿”"):
+    with pytest.raises(Conflict, match="只有已提交、待初审的申报可以初审，该申报为“草稿”"):
         apps.application_recommend(county_user, application, from_status=ApplicationStatus.DRAFT)
 
 
@@ -139,14 +140,14 @@ def test_withdraw_needs_a_reason_and_is_logged(unit_user, open_round):
         apps.application_withdraw(unit_user, application, from_status=ApplicationStatus.DRAFT)
     apps.application_withdraw(unit_user, application, from_status=ApplicationStatus.DRAFT, comment="领衔人调岗")
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.WITHDRAWN
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         apps.application_save(unit_user, Application.objects.get(pk=application.pk), {"leader_name": "x"}, [], [])
 
 
 def test_a_submitted_application_cannot_be_edited(unit_user, open_round):
     application = complete_draft(unit_user, open_round)
     apps.application_submit(unit_user, application, from_status=ApplicationStatus.DRAFT)
-    with pytest.raises(ValidationError, match="不能修改"):
+    with pytest.raises(Conflict, match="不能修改"):
         apps.application_save(unit_user, Application.objects.get(pk=application.pk), COMPLETE, [], [])
 
 
@@ -160,7 +161,7 @@ def _recommended(city, unit_user, county_user, open_round):
 
 def test_municipal_audit_accepts_only_in_the_audit_phase(city, unit_user, county_user, open_round):
     application = _recommended(city, unit_user, county_user, open_round)
-    with pytest.raises(ValidationError, match="当前处于“初审推荐”阶段"):
+    with pytest.raises(Conflict, match="当前处于“初审推荐”阶段"):
         apps.application_accept(city, application, from_status=ApplicationStatus.RECOMMENDED)
     advance_to(city, open_round, RoundPhase.AUDIT)
     for other in (county_user, unit_user, factories.user_with_role(Role.ADMIN)):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.conflicts import Conflict
 from core.models import CalendarDay
 from reviews import application_services as apps
 from reviews import decision_services as decisions
@@ -120,7 +121,7 @@ def test_an_upheld_objection_removes_the_studio_and_the_rest_are_approved(city, 
         target, channel="letter", objector_kind="unit", objector_name="某公司", contact="0663-1234567",
         facts="该工作室的专利并非团队成员完成。", letter=SimpleUploadedFile("函.pdf", b"%PDF-1.4\n%%EOF\n"),
         recorded_by=city)
-    with pytest.raises(ValidationError, match="公示期尚未结束"):
+    with pytest.raises(Conflict, match="公示期尚未结束"):
         decisions.approve_after_publicity(naming_round, city)
     after = naming_round.publicity_end + datetime.timedelta(days=1)
     approved, waiting = decisions.approve_after_publicity(naming_round, city, today=after)
@@ -170,7 +171,7 @@ def test_naming_creates_the_studios_by_article_6_and_concludes_the_round(city, s
 
 def test_naming_waits_for_every_publicity_result(city, scored):
     naming_round = _in_publicity(city, scored)
-    with pytest.raises(ValidationError, match="公示结果未确认"):
+    with pytest.raises(Conflict, match="公示结果未确认"):
         decisions.naming_issue(city, naming_round, decision_number="揭工总〔2026〕12号",
                                decision_date=datetime.date(2026, 12, 1))
 
@@ -254,8 +255,8 @@ def test_only_municipal_staff_decide_confirm_and_name_and_refusals_write_nothing
 def test_decision_steps_outside_their_phase_name_the_phase(city, scored):
     naming = lambda: decisions.naming_issue(city, scored["round"], decision_number="揭工总〔2026〕12号",  # noqa: E731
                                            decision_date=datetime.date(2026, 12, 31))
-    with pytest.raises(ValidationError, match="集体研究"):
+    with pytest.raises(Conflict, match="集体研究"):
         naming()
     _decide(city, scored, scored["applications"][:3])
-    with pytest.raises(ValidationError, match="公示期尚未结束"):
+    with pytest.raises(Conflict, match="公示期尚未结束"):
         decisions.approve_after_publicity(scored["round"], city)

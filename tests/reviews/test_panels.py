@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.conflicts import Conflict
 from reviews import application_services as apps
 from reviews import panel_services
 from reviews.models import Application, ApplicationStatus, Assignment, AssignmentStatus, RoundPhase, ScoreItem
@@ -95,7 +96,7 @@ def test_auto_assign_balances_loads_and_avoids_conflicts(reviewing, city):
 
 def test_auto_assign_with_too_few_experts_assigns_nothing(reviewing, city):
     panel = panel_services.panel_save(city, reviewing["round"], reviewing["experts"][:2])
-    with pytest.raises(ValidationError, match="还需 3 位专家，只有 2 位可用"):
+    with pytest.raises(Conflict, match="还需 3 位专家，只有 2 位可用"):
         panel_services.auto_assign(city, panel)
     assert not Assignment.objects.exists()
 
@@ -112,7 +113,7 @@ def _points(naming_round, value):
 
 def test_scoring_waits_for_the_expert_review_phase(assigned):
     assignment = Assignment.objects.first()
-    with pytest.raises(ValidationError, match="专家评审阶段才能评分"):
+    with pytest.raises(Conflict, match="专家评审阶段才能评分"):
         panel_services.submit_scores(assignment.expert, assignment, _points(assigned["round"], 10), "好")
 
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.conflicts import Conflict
 from core.models import Notification, TransitionLog
 from reviews import services
 from reviews.models import PHASE_ORDER, NamingRound, RoundPhase
@@ -75,7 +76,7 @@ def test_phases_follow_article_6_in_order_and_each_step_is_logged(city, naming_r
 
 def test_publicity_needs_the_collective_decision_first(city, naming_round):
     naming_round = advance_to(city, naming_round, RoundPhase.DECISION)
-    with pytest.raises(ValidationError, match="请先记录集体研究结果"):
+    with pytest.raises(Conflict, match="请先记录集体研究结果"):
         services.round_advance(city, naming_round, from_phase=RoundPhase.DECISION)
     assert NamingRound.objects.get(pk=naming_round.pk).phase == RoundPhase.DECISION
 
@@ -129,8 +130,8 @@ def test_advance_view_double_submit_acts_once(city, naming_round, login):
     client = login(city)
     url = reverse("reviews:round_advance", args=[naming_round.pk])
     client.post(url, {"from_phase": RoundPhase.DRAFT, "comment": "开始申报"})
-    response = client.post(url, {"from_phase": RoundPhase.DRAFT, "comment": "开始申报"}, follow=True)
-    assert "可能已由他人推进" in response.content.decode()
+    response = client.post(url, {"from_phase": RoundPhase.DRAFT, "comment": "开始申报"})
+    assert response.status_code == 409 and "可能已由他人推进" in response.content.decode()
     assert NamingRound.objects.get(pk=naming_round.pk).phase == RoundPhase.APPLICATION
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.conflicts import Conflict
 from core.models import Notification, TransitionLog
 from reviews.errors import StaleAction
 from studios import alliance_services as alliances
@@ -118,7 +119,7 @@ def test_a_delisted_studio_can_neither_lead_nor_join(world):
 
 def test_the_lead_cannot_leave_until_another_member_leads(world):
     alliance = with_members(world)
-    with pytest.raises(ValidationError, match="领衔工作室，不能移出"):
+    with pytest.raises(Conflict, match="领衔工作室，不能移出"):
         alliances.alliance_member_remove(world["city"], alliance, studio=world["lead"])
     assert alliance.memberships.filter(studio=world["lead"]).exists()
     alliances.alliance_update(world["city"], alliance, name=alliance.name, field=alliance.field, lead=world["second"],

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.conflicts import Conflict
 from core.models import Notification, TransitionLog
 from reviews.errors import StaleAction
 from studios import lifecycle_services as life
@@ -131,7 +132,7 @@ def test_delisting_closes_an_open_change_and_cannot_happen_twice(world):
     assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.REJECTED
     with pytest.raises(StaleAction):
         life.studio_delist(world["city"], world["studio"], **data)
-    with pytest.raises(ValidationError, match="已摘牌"):
+    with pytest.raises(Conflict, match="已摘牌"):
         ask(world)
 
 
@@ -167,7 +168,7 @@ def test_the_city_cannot_approve_what_the_county_has_not_reviewed(world):
     change = ask(world)
     with pytest.raises(StaleAction):
         life.change_decide(world["city"], change, from_status=ChangeStatus.RECOMMENDED, approve=True)
-    with pytest.raises(ValidationError, match="推荐单位已审核同意"):
+    with pytest.raises(Conflict, match="推荐单位已审核同意"):
         life.change_decide(world["city"], change, from_status=ChangeStatus.SUBMITTED, approve=True)
     assert Studio.objects.get(pk=world["studio"].pk).name == "陈伟劳模和工匠人才创新工作室"
 
@@ -195,7 +196,7 @@ def test_one_open_request_at_a_time_and_withdrawal_before_review(world):
     life.change_withdraw(world["unit"], change, from_status=ChangeStatus.SUBMITTED, comment="暂不变更")
     assert ChangeRequest.objects.get(pk=change.pk).status == ChangeStatus.WITHDRAWN
     second = through_review(world, ask(world, kind="cancel"))
-    with pytest.raises(ValidationError, match="审核后不能再撤回"):
+    with pytest.raises(Conflict, match="审核后不能再撤回"):
         life.change_withdraw(world["unit"], second, from_status=ChangeStatus.RECOMMENDED)
 
 

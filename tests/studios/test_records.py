@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.conflicts import Conflict
 from core.models import TransitionLog
 from studios import lifecycle_services as life
 from studios import record_services as records
@@ -67,7 +68,7 @@ def test_the_team_never_drops_below_three_and_a_removal_is_logged(world):
     unit, studio = world["unit"], world["studio"]
     members = [records.member_add(unit, studio, name=name, role="core") for name in ("甲", "乙", "丙", "丁")]
     records.record_remove(unit, "member", members[0])
-    with pytest.raises(ValidationError, match="至少 3 人"):
+    with pytest.raises(Conflict, match="至少 3 人"):
         records.record_remove(unit, "member", members[1])
     assert studio.members.count() == 3
     assert TransitionLog.objects.filter(transition="member_remove", comment="甲").exists()
@@ -77,6 +78,6 @@ def test_a_delisted_studio_is_no_longer_updated(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     life.studio_delist(world["city"], world["studio"], reason="3", facts="弄虚作假。",
                        decision_number="揭工总〔2026〕9号", decided_on=TODAY)
-    with pytest.raises(ValidationError, match="记录不再更新"):
+    with pytest.raises(Conflict, match="记录不再更新"):
         records.training_add(world["unit"], world["studio"], held_on=TODAY, kind="training", title="培训",
                              participants=3)

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from core.conflicts import Conflict
 from core.models import Notification, TransitionLog
 from reviews.errors import StaleAction
 from studios.lifecycle_services import studio_delist
@@ -98,7 +99,7 @@ def test_a_cancelled_grant_can_be_planned_again(area):
 def test_delisted_studio_gets_no_grant(area):
     studio_delist(area["city"], area["studio"], reason=DelistReason.FRAUD, facts="弄虚作假。",
                   decision_number=f"揭工总〔{YEAR}〕5号", decided_on=TODAY)
-    with pytest.raises(ValidationError, match="第八条"):
+    with pytest.raises(Conflict, match="第八条"):
         planned(area)
 
 
@@ -126,7 +127,7 @@ def test_approve_needs_a_decision_number_and_tells_the_unit(area):
 
 def test_transfer_needs_the_unit_unions_account(area):
     grant = approved(area)
-    with pytest.raises(ValidationError, match="尚未登记单位工会账户"):
+    with pytest.raises(Conflict, match="尚未登记单位工会账户"):
         grants.transfer_prepare(area["city"], grant, from_status=GrantStatus.APPROVED, transferred_on=TODAY,
                                 voucher_number="记-1")
     assert not Transfer.objects.exists()
@@ -223,7 +224,7 @@ def test_no_transfer_to_a_studio_delisted_meanwhile(area):
     transfer = prepared(area)
     studio_delist(area["city"], area["studio"], reason=DelistReason.FRAUD, facts="弄虚作假。",
                   decision_number=f"揭工总〔{YEAR}〕5号", decided_on=TODAY)
-    with pytest.raises(ValidationError, match="第八条"):
+    with pytest.raises(Conflict, match="第八条"):
         grants.transfer_approve(area["city2"], transfer, from_status=TransferStatus.PREPARED)
     assert not LedgerEntry.objects.exists()
     grants.grant_cancel(area["city"], transfer.grant, from_status=GrantStatus.APPROVED, reason="工作室已摘牌（第八条）。")
@@ -235,7 +236,7 @@ def test_a_paid_grant_is_never_cancelled(area):
     grant = transferred(area)
     with pytest.raises(StaleAction):
         grants.grant_cancel(area["city"], grant, from_status=GrantStatus.PLANNED, reason="x")
-    with pytest.raises(ValidationError, match="只能结项"):
+    with pytest.raises(Conflict, match="只能结项"):
         grants.grant_cancel(area["city"], grant, from_status=GrantStatus.TRANSFERRED, reason="x")
     assert _status(grant) == GrantStatus.TRANSFERRED
 

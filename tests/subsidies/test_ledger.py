@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
+from core.conflicts import Conflict
 from core.models import AppendOnlyError
 from reviews.errors import StaleAction
 from studios.lifecycle_services import studio_delist
@@ -114,11 +115,11 @@ def test_only_the_studios_unit_records_expenses(area):
 
 def test_no_expense_before_the_transfer_or_after_closing(area):
     grant = approved(area)
-    with pytest.raises(ValidationError, match="不能登记支出"):
+    with pytest.raises(Conflict, match="不能登记支出"):
         spend(area, grant, "100")
     grant = transferred(area, studio=area["new_studio"])
     grant_services.grant_close(area["city"], grant, from_status=GrantStatus.TRANSFERRED, note="结转。")
-    with pytest.raises(ValidationError, match="已结项"):
+    with pytest.raises(Conflict, match="已结项"):
         spend(area, grant, "100")
 
 
@@ -155,7 +156,7 @@ def test_an_expense_is_reversed_once_and_only_expenses_are(area):
     with pytest.raises(StaleAction, match="已经冲销"):
         ledger_services.entry_reverse(area["unit"], expense, reason="再冲一次")
     for entry in (reversal, LedgerEntry.objects.get(grant=grant, kind=EntryKind.TRANSFER_IN)):
-        with pytest.raises(ValidationError, match="只有支出可以冲销"):
+        with pytest.raises(Conflict, match="只有支出可以冲销"):
             ledger_services.entry_reverse(area["unit"], entry, reason="x")
     for who in ("other_unit", "county", "admin", "auditor"):
         with pytest.raises(PermissionDenied):
