@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.conflicts import Conflict
 from core.history import log_transition
 from core.personal_data import mask_id_number, mask_mobile
 from core.personal_fields import index_of
@@ -31,6 +32,13 @@ def leader_record(*, unit, name, gender, job_title, honour, honour_year, id_numb
     return leader
 
 
+def require_titled(studio):
+    """The records of a cancelled or delisted studio are closed (第八条): a state refusal, not bad data."""
+    if studio.status not in TITLED_STATES:
+        raise Conflict(_("“%(s)s”%(state)s，记录不再更新。") % {"s": studio, "state": studio.get_status_display()},
+                       studio)
+
+
 @transaction.atomic
 def leader_identity_update(actor, studio, *, id_number, mobile):
     """Corrects the leader's 身份证号 and mobile (e.g. of a studio imported or named before they were kept).
@@ -38,8 +46,7 @@ def leader_identity_update(actor, studio, *, id_number, mobile):
     studio = Studio.objects.select_for_update(of=("self",)).select_related("unit", "leader").get(pk=studio.pk)
     if not sees_personal_data(actor, studio):
         raise PermissionDenied(_("只有工作室所在单位工会或市总工会工作人员可以更正领衔人的身份证号和手机号。"))
-    if studio.status not in TITLED_STATES:
-        raise ValidationError(_("“%(s)s”已%(state)s，记录不再更新。") % {"s": studio, "state": studio.get_status_display()})
+    require_titled(studio)
     leader = Leader.objects.select_for_update().get(pk=studio.leader_id)
     errors = {}
     if not id_number:

@@ -12,8 +12,7 @@ from unions.permissions import is_unit_staff_of, sees_personal_data
 
 from . import record_services, selectors
 from .forms import LeaderIdentityForm, MemberForm, ResultForm, TrainingForm
-from .leaders import leader_identity_update
-from .models import TITLED_STATES
+from .leaders import leader_identity_update, require_titled
 
 ADD = {
     "result": (ResultForm, record_services.result_add, _("已登记创新成果。")),
@@ -73,9 +72,7 @@ def leader_identity(request, pk):
     studio = selectors.studio_detail(request.user, pk)
     if not sees_personal_data(request.user, studio):
         raise PermissionDenied
-    if studio.status not in TITLED_STATES:
-        messages.info(request, _("“%(s)s”已%(state)s，记录不再更新。") % {"s": studio, "state": studio.get_status_display()})
-        return redirect("studios:detail", pk)
+    require_titled(studio)
     form = LeaderIdentityForm(request.POST or None, initial={"id_number": studio.leader.id_number,
                                                              "mobile": studio.leader.mobile})
     if request.method == "POST" and form.is_valid():

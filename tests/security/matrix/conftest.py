@@ -17,6 +17,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from core.management.commands.seed_demo import APPLICATION_FIELDS, clock_at, demo_evidence
+from tests import factories
 from reviews import application_services, decision_services, panel_services
 from reviews import services as round_services
 from reviews.models import NamingRound, RoundPhase
@@ -33,7 +34,9 @@ def fill(user, naming_round, leader):
     """A draft meeting every condition of 第五条 (as the demo fills its own), for the round's year."""
     application = application_services.application_create(user, naming_round)
     year = naming_round.year
-    fields = {**APPLICATION_FIELDS, "leader_name": leader, "founded_on": TODAY - datetime.timedelta(days=5 * 365),
+    fields = {**APPLICATION_FIELDS, "leader_name": leader, "leader_mobile": factories.mobile(),
+              "leader_id_number": factories.id_number(area="445200"),  # 揭阳市 itself: no demo person has it
+              "founded_on": TODAY - datetime.timedelta(days=5 * 365),
               "annual_plan": f"{year} 年攻关 3 项现场难题。", "lower_naming_date": TODAY - datetime.timedelta(days=700),
               "lower_naming_body": user.union.recommending_union.name}
     results = [

@@ -13,6 +13,8 @@ from studios.models import (
     TITLED_STATES, Alliance, AllianceMembership, ChangeRequest, ChangeStatus, JointProject, Studio, StudioStatus,
 )
 
+from tests import factories
+
 from .cells import Action, State, case_id, run, sees_in_scope
 from .forms import pdf
 
@@ -113,8 +115,19 @@ def member(status, team):
     return find
 
 
+def _leader_identity(s):
+    leader = Studio.objects.select_related("leader").get(pk=s.pk).leader
+    return str(leader.id_number), str(leader.mobile)
+
+
 RECORD_ACTIONS = [
     record_add("member"), record_add("result"), record_add("training"),
+    # The leader's 身份证号 and mobile: kept by the unit union, checked by the municipal union (个人信息保护法:
+    # those who need them), while the studio holds its title.
+    Action("leader_identity", "studios:leader_identity", lambda s: [s.pk],
+           lambda world, s: {"id_number": factories.id_number(7, area="445201"), "mobile": "13900001234"},
+           frozenset({"owner"}) | CITY, studio_states({"active", "rectifying"}), _leader_identity,
+           unit=lambda s: s.unit),
     # 第五条(一): 有稳定的工作团队 — at least three stay.
     Action("record_remove_member", "studios:record_remove", lambda m: [m.studio_id, "member", m.pk],
            lambda world, m: {}, frozenset({"owner"}),
