@@ -21,12 +21,12 @@ from assessments import cycle_services as cycles
 from assessments import recommendation_services as recommendations
 from assessments import rectification_services as rectifications
 from assessments.models import AssessmentCycle, EvaluationStatus, Recommendation, Rectification, RectificationStatus
+from core.conflicts import Conflict
 from core.models import Notification, TransitionLog
 from reviews import application_services as apps
 from reviews import decision_services as decisions
 from reviews import panel_services
 from reviews import services as round_services
-from reviews.errors import StaleAction
 from reviews.models import ApplicationStatus, ExpertPanel, NamingRound, RoundPhase
 from studios import alliance_services as alliances
 from studios import lifecycle_services as life
@@ -43,7 +43,7 @@ pytestmark = [pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(connection.vendor != "postgresql",
                                  reason="row locks need PostgreSQL; .ci/run runs these there")]
 
-REFUSALS = (StaleAction, ValidationError, PermissionDenied)
+REFUSALS = (Conflict, ValidationError, PermissionDenied)  # StaleAction is a Conflict
 SLOWER = 0.01  # seconds added to every query in the race
 
 
@@ -231,7 +231,7 @@ def test_issuing_the_naming_decision_twice_names_each_studio_once(w):
     made = naming(w, "approved")
     race = Race()
     assert race.run(*twice(decisions.naming_issue, made["round"], decision_number=DECISION_NUMBER,
-                           decision_date=TODAY, actors=[w["city"], w["city2"]])) == ["ValidationError", "ok"]
+                           decision_date=TODAY, actors=[w["city"], w["city2"]])) == ["Conflict", "ok"]
     assert Studio.objects.filter(name__in=[a.studio_name for a in made["applications"]]).count() == 2
     assert race.logs("name") == 2 and race.logs("conclude") == 1
     race.told_once()
