@@ -1,6 +1,7 @@
 """The dashboard's statistics charts draw in Chromium from the vendored Chart.js, with nothing from elsewhere."""
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +26,6 @@ def test_the_city_sees_both_charts_drawn_from_local_files(page, live_server, scr
     assert by_id["chart-by-union"]["series"] == ["正常运行", "限期整改", "已取消或摘牌"]
     assert by_id["chart-by-year"]["series"] == ["命名数", "年度考核完成率（%）"]
     assert all(chart["labels"] and chart["height"] > 200 for chart in charts)
-    assert page.get_by_role("heading", name="按推荐单位").is_visible()
+    expect(page.get_by_role("heading", name="按推荐单位")).to_be_visible()
     assert not errors and not foreign
     screenshot(page, "dashboard-statistics-city")

@@ -1,6 +1,7 @@
 """Each demo role logs in through the real login page and sees its own dashboard."""
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +34,7 @@ def test_each_demo_role_logs_in_and_sees_its_dashboard(demo, page, screenshot, u
     _log_in(page, username, DEMO_PASSWORD)
     page.wait_for_url("**/")
     heading = page.get_by_role("heading", name="工作台")
-    assert heading.is_visible()
+    expect(heading).to_be_visible()
     body = page.locator("main").inner_text() + page.locator("nav.main-nav").inner_text()
     for text in DASHBOARDS[username]:
         assert text in body, (username, text)
@@ -68,5 +69,5 @@ def test_studio_list_filters_in_place(demo, page, screenshot):
     assert all("限期整改" in t for t in page.locator("table.table tbody tr").all_inner_texts())
     screenshot(page, "studio-list-filtered")
     page.locator("table.table tbody tr a").first.click()
-    assert page.get_by_role("heading", name="工作团队").is_visible()
+    expect(page.get_by_role("heading", name="工作团队")).to_be_visible()  # waits for the page, unlike is_visible
     screenshot(page, "studio-detail")
