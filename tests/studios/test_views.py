@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -81,16 +83,19 @@ def test_studio_list_rejects_a_bad_year_with_a_message(county, county_user, logi
     assert "输入一个数字" in response.content.decode() or "请输入" in response.content.decode()
 
 
-def test_studio_list_paginates(county, county_user, login, settings):
+def test_studio_list_pages_by_cursor_and_keeps_the_filter(county, county_user, login, settings):
     settings.PAGE_SIZE = 2
     _studios(county, 3)
     client = login(county_user)
-    first = client.get(reverse("studios:list"))
+    first = client.get(reverse("studios:list"), {"status": "active"})
     assert len(first.context["page"].object_list) == 2
-    assert "第 1 / 2 页" in first.content.decode()
-    second = client.get(reverse("studios:list"), {"page": 2})
+    next_cursor = first.context["page"].next_cursor
+    assert urlencode({"status": "active", "cursor": next_cursor}).replace("&", "&amp;") in first.content.decode()
+    second = client.get(reverse("studios:list"), {"status": "active", "cursor": next_cursor})
     assert len(second.context["page"].object_list) == 1
-    assert client.get(reverse("studios:list"), {"page": "x"}).status_code == 200
+    assert not {s.pk for s in second.context["page"]} & {s.pk for s in first.context["page"]}
+    assert client.get(reverse("studios:list"), {"cursor": "x"}).context["page"].object_list == (
+        first.context["page"].object_list)
 
 
 def test_studio_list_htmx_request_gets_only_the_table(county, county_user, login):
