@@ -116,7 +116,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "unions.User"
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.LoginLockoutBackend",  # first: a locked-out login is refused before the password is checked
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserBackend",  # ModelBackend that loads the user, union and unread count in one query
     "guardian.backends.ObjectPermissionBackend",
 ]
 # The 等保 preset (README, "等保 preset"): each value there with its reason.

@@ -40,11 +40,15 @@ def inbox(user):
 
 
 def unread_count(user):
+    """The menu's badge: counted when the request loaded its user (accounts.backends), else here."""
+    if hasattr(user, "unread_notifications"):
+        return user.unread_notifications
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def mark_read(user, pk=None):
     """Marks one message (or all of them) read; only the recipient's own messages can be touched."""
+    user.__dict__.pop("unread_notifications", None)  # the badge counted when the request began is stale now
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if pk is not None:
         rows = rows.filter(Q(pk=pk))

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from unions.permissions import shown_id_number, shown_mobile
 from unions.scoping import get_scoped_object_or_404, scoped
+from unions.selectors import count_of
 
 from .models import (
     TITLED_STATES, Alliance, AllianceMembership, ChangeRequest, Delisting, JointProject, Leader, Member, Studio,
@@ -18,8 +19,10 @@ def studio_list(user):
     return (
         scoped(user, Studio.objects)
         .select_related("unit", "unit__recommending_union", "leader")
-        .annotate(member_count=Count("members"))
-        .order_by("-named_year", "name", "pk")  # Meta.ordering does not apply to GROUP BY queries
+        # A subquery, not Count("members"): a GROUP BY over the join would aggregate every studio before the
+        # page's LIMIT; the subquery runs for the page's rows only.
+        .annotate(member_count=count_of(Member, "studio"))
+        .order_by("-named_year", "name", "pk")
     )
 
 
@@ -97,7 +100,7 @@ def visible_alliances(user):
 
 def alliance_list(user):
     return (visible_alliances(user).select_related("lead", "lead__unit")
-            .annotate(member_count=Count("memberships", distinct=True), project_count=Count("projects", distinct=True))
+            .annotate(member_count=count_of(AllianceMembership, "alliance"), project_count=count_of(JointProject, "alliance"))
             .order_by("name", "pk"))
 
 
@@ -149,7 +152,7 @@ def public_alliances():
     return (Alliance.objects.filter(pk__in=AllianceMembership.objects.filter(studio__status__in=TITLED_STATES)
                                     .values("alliance"))
             .select_related("lead").prefetch_related(_titled_members())
-            .annotate(project_count=Count("projects")).order_by("name", "pk"))
+            .annotate(project_count=count_of(JointProject, "alliance")).order_by("name", "pk"))
 
 
 def public_alliance_choices():
