@@ -10,8 +10,8 @@ from core.models import Notification
 
 class OneQueryUserMixin:
     """Every request loads its user: with the union and the unread-message count in the same query, and
-    the model permissions in one more (Django's ModelBackend spends four: user, union, user's and group's
-    permissions, and the menu's badge a fifth). Both are kept on the user object for the request."""
+    the model permissions in one more, kept on the user object for the request (Django's ModelBackend spends
+    four: user, union, user's and group's permissions, and the menu's badge a fifth)."""
 
     def get_user(self, user_id):
         unread = (Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True).order_by()

@@ -70,7 +70,8 @@ def application_list(user):
 def application_detail(user, pk):
     return get_scoped_object_or_404(
         user, Application.objects.select_related("naming_round", "naming_round__rule_set", "unit",
-                                                 "unit__recommending_union", "created_by"), pk=pk)
+                                                 "unit__recommending_union", "created_by")
+        .prefetch_related("members", "results"), pk=pk)  # read by the eligibility checks and by the page
 
 
 def attachment_detail(user, pk):
@@ -147,7 +148,8 @@ def my_assignments(user):
 def my_assignment(user, pk):
     """An open task of the expert's (a submitted score or a recusal closes it)."""
     return get_object_or_404(my_assignments(user).filter(status=AssignmentStatus.ASSIGNED)
-                             .select_related("application__naming_round__rule_set"), pk=pk)
+                             .select_related("application__naming_round__rule_set")
+                             .prefetch_related("application__members", "application__results"), pk=pk)
 
 
 def my_task(user, pk):

@@ -28,7 +28,7 @@ def studio_list(user):
 
 def studio_detail(user, pk):
     studio = get_scoped_object_or_404(
-        user, Studio.objects.select_related("unit", "unit__recommending_union", "leader"), pk=pk
+        user, Studio.objects.select_related("unit", "unit__recommending_union", "leader", "delisting"), pk=pk
     )
     return studio
 

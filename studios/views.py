@@ -13,7 +13,7 @@ from unions.permissions import is_municipal_staff, is_unit_staff_of, sees_person
 from . import selectors
 from .filters import StudioFilter
 from .forms import MemberForm, ResultForm, TrainingForm
-from .models import OPEN_CHANGE_STATES, Delisting
+from .models import OPEN_CHANGE_STATES
 from .permissions import change_actions
 
 
@@ -46,7 +46,7 @@ def studio_detail(request, pk):
         "members": selectors.studio_members(studio),
         "former_names": studio.former_names.all(),
         "changes": [(change, change_actions(request.user, change)) for change in changes],
-        "delisting": Delisting.objects.filter(studio=studio).first(),
+        "delisting": getattr(studio, "delisting", None),  # loaded with the studio (one to one)
         "history": hide_reviewers(timeline(studio), show=is_municipal_staff(request.user)),
         **assessment_selectors.studio_assessments(studio),
         **subsidy_selectors.studio_subsidy(studio),
