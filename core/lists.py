@@ -65,13 +65,18 @@ def _read_cursor(cursor, keys):
 
 
 def _beyond(keys, values, forward):
-    """Rows strictly after (forward) or before the key `values` in the order of `keys`."""
+    """Rows strictly after (forward) or before the key `values` in the order of `keys`.
+
+    (a > x) or (a = x and b > y) or …, with the first column's bound (a >= x) repeated in front: an index on
+    the ordering then starts its range scan at the cursor instead of reading the rows before it.
+    """
     condition = Q()
     for i, (path, descending) in enumerate(keys):
         greater = descending != forward  # forward in an ascending key, or backward in a descending one
         condition |= Q(**{p: v for (p, _d), v in zip(keys[:i], values[:i])},
                        **{f"{path}__{'gt' if greater else 'lt'}": values[i]})
-    return condition
+    first, descending = keys[0]
+    return Q(**{f"{first}__{'gte' if descending != forward else 'lte'}": values[0]}) & condition
 
 
 class KeysetPage:

@@ -82,7 +82,8 @@ class Notification(models.Model):
         verbose_name = _("站内消息")
         verbose_name_plural = _("站内消息")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [models.Index(fields=["recipient", "read_at"]),
+                   models.Index(fields=["recipient", "-created_at", "-id"], name="notification_keyset_order")]
         constraints = [models.UniqueConstraint(fields=["recipient", "key"], condition=~models.Q(key=""),
                                                name="one_notification_per_recipient_and_event")]
 

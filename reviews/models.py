@@ -247,6 +247,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("申报书")
         verbose_name_plural = _("申报书")
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="application_keyset_order")]  # core/lists.py
         # Granted per application to its assigned experts (django-guardian).
         permissions = [("review_application", _("评审申报"))]
 

@@ -139,6 +139,8 @@ class Studio(models.Model):
         verbose_name = _("创新工作室")
         verbose_name_plural = _("创新工作室")
         ordering = ["-named_year", "name"]
+        # The lists' keyset order (core/lists.py): the studio list and the public registry.
+        indexes = [models.Index(fields=["-named_year", "name", "id"], name="studio_keyset_order")]
 
     def __str__(self):
         return self.name
@@ -258,6 +260,7 @@ class ChangeRequest(models.Model):
         verbose_name = _("变更申请")
         verbose_name_plural = _("变更申请")
         ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["-requested_at", "-id"], name="change_keyset_order")]  # core/lists.py
         constraints = [models.UniqueConstraint(
             fields=["studio"], condition=models.Q(status__in=["submitted", "recommended"]),
             name="one_open_change_per_studio")]
