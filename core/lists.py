@@ -114,8 +114,9 @@ class KeysetPage:
 
     @cached_property
     def _capped(self):
-        # COUNT over a LIMITed subquery: reads at most COUNT_CAP + 1 rows however large the table.
-        return self._queryset.order_by()[:COUNT_CAP + 1].count()
+        # COUNT over a LIMITed subquery of bare keys (no annotations): reads at most COUNT_CAP + 1 rows however
+        # large the table.
+        return self._queryset.order_by().values("pk")[:COUNT_CAP + 1].count()
 
     @property
     def count(self):
