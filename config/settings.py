@@ -329,3 +329,5 @@ RATE_LIMITS = {
 
 # Page size of list pages.
 PAGE_SIZE = 20
+# How long the dashboard keeps its counts over a whole scope (core/scoped_cache.py); 0 counts on every request.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)

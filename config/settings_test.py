@@ -22,6 +22,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 # The existing tests and browser tests log in with a password only; tests/accounts turn the second factor on.
 OTP_REQUIRED_ROLES = []
+# Tests read the dashboard's counts right after changing rows: counted on every request (tests/core/test_query_budget.py
+# turns the cache on, as in production).
+DASHBOARD_CACHE_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in the test process so their effects can be asserted; the broker is
 # still Redis when REDIS_URL is set, and tests/core/test_celery.py sends a task

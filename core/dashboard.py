@@ -16,6 +16,8 @@ from unions.models import Role
 from unions.scoping import scoped, sees_whole_tree
 from unions.selectors import active_user_count, union_counts
 
+from .scoped_cache import cached_count
+
 
 @dataclass(frozen=True)
 class Card:
@@ -90,7 +92,7 @@ def _waiting_cards(user, naming_round):
 
 
 def _studio_cards(user, titled_label):
-    counts = studio_counts(user)
+    counts = cached_count(user, "studios", lambda: studio_counts(user))
     studios = reverse("studios:list")
     return [
         Card(titled_label, counts["titled"], studios, _("正常运行及整改中的市级创新工作室")),
@@ -106,7 +108,7 @@ def _studio_cards(user, titled_label):
 
 def _municipal_cards(user):
     cards, counts = _studio_cards(user, _("在册创新工作室"))
-    unions = union_counts(user)
+    unions = cached_count(user, "unions", lambda: union_counts(user))
     cards += [
         Card(_("已取消或摘牌"), counts["ended"], reverse("studios:list") + "?status=ended", _("第七条、第八条")),
         Card(_("推荐单位"), unions["recommending"], reverse("unions:list") + "?kind=recommending", _("县（市、区）总工会及市直基层工会")),
@@ -128,13 +130,15 @@ def _change_card(user, label, status, hint):
 def _recommending_cards(user):
     cards, _counts = _studio_cards(user, _("辖区创新工作室"))
     cards.append(_change_card(user, _("待审核变更"), ChangeStatus.SUBMITTED, _("更换领衔人、更名、取消（第七条）")))
-    cards.append(Card(_("辖区单位工会"), union_counts(user)["units"], reverse("unions:list") + "?kind=unit"))
+    units = cached_count(user, "unions", lambda: union_counts(user))["units"]
+    cards.append(Card(_("辖区单位工会"), units, reverse("unions:list") + "?kind=unit"))
     return cards
 
 
 def _unit_cards(user):
     cards, _counts = _studio_cards(user, _("本单位创新工作室"))
-    cards.append(Card(_("工作室成员"), member_count(user), reverse("studios:list"), _("第五条(一)：稳定的工作团队")))
+    members = cached_count(user, "members", lambda: member_count(user))
+    cards.append(Card(_("工作室成员"), members, reverse("studios:list"), _("第五条(一)：稳定的工作团队")))
     return cards
 
 

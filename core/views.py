@@ -17,6 +17,7 @@ from .dashboard import cards_for
 from .exports import Column, xlsx_response
 from .health import broker_state, database_state
 from .lists import paginate
+from .scoped_cache import cached_count
 
 
 @login_required
@@ -24,7 +25,8 @@ def dashboard(request):
     user = request.user
     figures = None
     if statistics.can_see_statistics(user):
-        figures = statistics.city_statistics(user, statistics.assessment_year(request.GET.get("year")))
+        year = statistics.assessment_year(request.GET.get("year"))
+        figures = cached_count(user, "statistics", lambda: statistics.city_statistics(user, year), year)
     return render(request, "core/dashboard.html", {"cards": cards_for(user), "statistics": figures})
 
 

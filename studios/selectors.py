@@ -1,7 +1,7 @@
 """Scoped reads of studios, leaders and members, with the joins their pages need."""
 from types import SimpleNamespace
 
-from django.db.models import Case, Count, F, Prefetch, Q, Value, When
+from django.db.models import Case, Count, F, Prefetch, Value, When
 from django.shortcuts import get_object_or_404
 
 from unions.permissions import shown_id_number, shown_mobile
@@ -38,12 +38,16 @@ def studio_members(studio):
 
 
 def studio_counts(user):
-    """Counts by state for the dashboard, in one query."""
-    return scoped(user, Studio.objects).aggregate(
-        titled=Count("pk", filter=Q(status__in=TITLED_STATES)),
-        rectifying=Count("pk", filter=Q(status=StudioStatus.RECTIFYING)),
-        ended=Count("pk", filter=Q(status__in=[StudioStatus.CANCELLED, StudioStatus.DELISTED])),
-    )
+    """Counts by state for the dashboard, in one query.
+
+    Grouped by status, not FILTERed counts over every row: for the municipal union that is the whole table
+    (100,000 studios nationally), which PostgreSQL then counts from the status index alone (an index-only
+    scan) instead of reading every studio.
+    """
+    by_status = dict(scoped(user, Studio.objects).order_by().values_list("status").annotate(n=Count("pk")))
+    return {"titled": sum(by_status.get(s, 0) for s in TITLED_STATES),
+            "rectifying": by_status.get(StudioStatus.RECTIFYING, 0),
+            "ended": by_status.get(StudioStatus.CANCELLED, 0) + by_status.get(StudioStatus.DELISTED, 0)}
 
 
 def member_count(user):

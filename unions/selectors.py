@@ -1,5 +1,5 @@
 """Scoped reads of the union tree and accounts."""
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from studios.models import Studio
@@ -46,10 +46,11 @@ def recommending_unions(user):
 
 
 def union_counts(user):
-    return scoped(user, Union.objects).aggregate(
-        recommending=Count("pk", filter=Q(kind__in=RECOMMENDING_KINDS)),
-        units=Count("pk", filter=Q(kind=UnionKind.UNIT)),
-    )
+    """Recommending and unit unions for the dashboard: grouped by kind, so PostgreSQL counts them from the kind
+    index (an index-only scan) rather than reading every union of the tree."""
+    by_kind = dict(scoped(user, Union.objects).order_by().values_list("kind").annotate(n=Count("pk")))
+    return {"recommending": sum(by_kind.get(kind, 0) for kind in RECOMMENDING_KINDS),
+            "units": by_kind.get(UnionKind.UNIT, 0)}
 
 
 def active_user_count(user):

@@ -118,13 +118,12 @@ NOT_VISITED = {
 }
 
 
-# Pages still over the budget, with what they cost now (the test fails if it changes either way, so that this
-# list shrinks). Left to do for issue 8: the dashboard's cards and statistics read a dozen tables (rounds,
-# applications, cycles, rectifications, grants, changes, unions, studios); the studio page has a dozen sections.
-OVER_BUDGET = {("dashboard", "county"): 15, ("dashboard", "county2"): 15, ("dashboard", "city"): 16,
-               ("dashboard", "finance"): 16, ("dashboard", "admin"): 14, ("studios:detail", "unit"): 15,
-               ("studios:detail", "county"): 15, ("studios:detail", "city"): 15, ("studios:detail", "finance"): 15,
-               ("studios:detail", "admin"): 14}
+# Pages still over the budget, with what they cost now (the test fails if that changes either way, so that this
+# list shrinks). Left to do for issue 8: the studio page shows a dozen sections, each from its own table
+# (members, results, trainings, alliances, former names, changes, history, grants, grades, rectifications,
+# recommendations).
+OVER_BUDGET = {("studios:detail", "unit"): 15, ("studios:detail", "county"): 15, ("studios:detail", "city"): 15,
+               ("studios:detail", "finance"): 15, ("studios:detail", "admin"): 14}
 
 
 def _routes():
@@ -186,8 +185,12 @@ def _queries(url, username):
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """The demo world, built once for the module inside a transaction rolled back at its end."""
-    with django_db_blocker.unblock(), override_settings(SESSION_IDLE_SECONDS=24 * 3600, OTP_REQUIRED_ROLES=[]):
+    """The demo world, built once for the module inside a transaction rolled back at its end.
+
+    The dashboard keeps its whole-scope counts in the cache as in production (core/scoped_cache.py): each
+    visit is counted after a first request, so on a warm cache."""
+    settings = {"SESSION_IDLE_SECONDS": 24 * 3600, "OTP_REQUIRED_ROLES": [], "DASHBOARD_CACHE_SECONDS": 300}
+    with django_db_blocker.unblock(), override_settings(**settings):
         with transaction.atomic():
             call_command("seed_demo", verbosity=0)
             yield
