@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import Column, xlsx_response
+from core.lists import render_list
 
 from . import selectors
 from .filters import AuditEntryFilter
@@ -21,13 +20,10 @@ def _filtered(request):
 @login_required
 def entry_list(request):
     filterset = _filtered(request)
-    entries, next_cursor = selectors.keyset_page(filterset.qs, request.GET.get("after"), settings.PAGE_SIZE)
     query = request.GET.copy()
-    query.pop("after", None)
-    context = {"filter": filterset, "entries": entries, "next_cursor": next_cursor, "query": query.urlencode(),
-               "is_first_page": not request.GET.get("after")}
-    template = "audit/_entry_table.html" if request.htmx else "audit/entry_list.html"
-    return render(request, template, context)
+    query.pop("cursor", None)  # the export takes the filters, not the page
+    return render_list(request, filterset, "audit/entry_list.html", "audit/_entry_table.html",
+                       {"query": query.urlencode()})
 
 
 @login_required

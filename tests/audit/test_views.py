@@ -39,7 +39,7 @@ def test_the_subsidy_auditors_of_the_area_have_the_view_through_their_group(area
 
 
 def _shown(client, **params):
-    return [entry.pk for entry in client.get(URL, params).context["entries"]]
+    return [entry.pk for entry in client.get(URL, params).context["page"]]
 
 
 def test_search_by_user_action_object_result_and_dates(auditor, login, area, monkeypatch):
@@ -69,10 +69,10 @@ def test_keyset_pages_walk_every_entry_once_newest_first(auditor, login):
     seen, url = [], f"{URL}?object=翻页"
     for _page in range(4):  # 9 entries, 4 a page: 3 pages; more means a link led back
         response = client.get(url)
-        seen += [entry.object_repr for entry in response.context["entries"]]
-        link = re.search(r'href="(\?[^"]*after=[^"]*)">更早', response.content.decode())
+        seen += [entry.object_repr for entry in response.context["page"]]
+        link = re.search(r'href="(\?[^"]*cursor=[^"]*)"[^>]*>下一页', response.content.decode())
         if link is None:
-            assert response.context["next_cursor"] is None
+            assert not response.context["page"].has_next
             break
         url = URL + html.unescape(link.group(1))  # the page's own link, as a browser follows it
         assert "OFFSET" not in _sql_of(client, url)
@@ -88,7 +88,7 @@ def _sql_of(client, url):
 def test_a_garbled_cursor_gives_the_first_page(auditor, login):
     client = login(auditor)
     entry = record(Action.EXPORT, object_repr="x.xlsx")
-    assert entry.pk in _shown(client, after="not-a-cursor")
+    assert entry.pk in _shown(client, cursor="not-a-cursor")
 
 
 def test_the_export_holds_the_entries_found_and_is_itself_recorded(auditor, login, area):
