@@ -61,6 +61,8 @@ def _read_cursor(cursor, keys):
         return None
     if direction not in ("n", "p") or not isinstance(values, list) or len(values) != len(keys):
         return None
+    if None in values:  # a key column that may be NULL has no place in an ordering paged by keyset
+        return None
     return direction, values
 
 
