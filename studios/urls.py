@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", import_views.studio_import, name="import"),
     path("import/template/", import_views.import_template, name="import_template"),
     path("<int:pk>/", views.studio_detail, name="detail"),
+    path("<int:pk>/record/", views.studio_record, name="record"),
     path("<int:pk>/changes/new/", lifecycle_views.change_new, name="change_new"),
     path("<int:pk>/delist/", lifecycle_views.delist, name="delist"),
     path("<int:pk>/leader/", record_views.leader_identity, name="leader_identity"),

@@ -48,8 +48,6 @@ def studio_detail(request, pk):
         "changes": [(change, change_actions(request.user, change)) for change in changes],
         "delisting": getattr(studio, "delisting", None),  # loaded with the studio (one to one)
         "history": hide_reviewers(timeline(studio), show=is_municipal_staff(request.user)),
-        **assessment_selectors.studio_assessments(studio),
-        **subsidy_selectors.studio_subsidy(studio),
         "can_request_change": (is_unit_staff_of(request.user, studio) and studio.holds_title
                                and not any(c.status in OPEN_CHANGE_STATES for c in changes)),
         "can_delist": is_municipal_staff(request.user) and studio.holds_title,
@@ -61,3 +59,12 @@ def studio_detail(request, pk):
                           "training": TrainingForm(prefix="training")}
                          if is_unit_staff_of(request.user, studio) and studio.holds_title else None),
     })
+
+
+@login_required
+def studio_record(request, pk):
+    """The studio's grades, rectifications, recommendations and grants: loaded into its page after the page
+    itself (htmx), which keeps the page within the query budget (docs/performance.md)."""
+    studio = selectors.studio_detail(request.user, pk)
+    return render(request, "studios/_record.html", {
+        "studio": studio, **assessment_selectors.studio_assessments(studio), **subsidy_selectors.studio_subsidy(studio)})

@@ -102,7 +102,7 @@ def test_only_the_city_sees_who_reviews_a_studio(city_area, login):
     evaluation = evaluation_of(cycle, city_area["studios"][0])
     expert_names = {r.expert.display_name for r in evaluation.reviews.select_related("expert")}
     unit_page = login(city_area["unit"]).get(_page(cycle, evaluation)).content.decode()
-    studio_page = login(city_area["unit"]).get(reverse("studios:detail", args=[evaluation.studio_id])).content.decode()
+    studio_page = login(city_area["unit"]).get(reverse("studios:record", args=[evaluation.studio_id])).content.decode()
     assert not any(name in unit_page or name in studio_page for name in expert_names)
     city_page = login(city_area["city"]).get(_page(cycle, evaluation)).content.decode()
     assert all(name in city_page for name in expert_names)

@@ -91,6 +91,7 @@ ROUTES = {
     "reviews:attachment_download": case("attachment"),
     "reviews:attachment_delete": case("attachment", UNIT),
     "studios:detail": case("studio"),
+    "studios:record": case("studio"),
     "studios:change_new": case("studio", UNIT),
     "studios:delist": case("studio", CITY),
     "studios:record_add": case("studio", UNIT, what="member"),

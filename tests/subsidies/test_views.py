@@ -209,6 +209,9 @@ def test_the_ledger_costs_the_same_queries_for_1_and_5_entries(area, login, djan
 def test_the_studio_page_shows_the_grant(area, login):
     grant = transferred(area)
     _spend(area, grant, "5000")
-    html = login(area["county"]).get(reverse("studios:detail", args=[area["studio"].pk])).content.decode()
+    client = login(area["county"])
+    assert reverse("studios:record", args=[area["studio"].pk]) in client.get(
+        reverse("studios:detail", args=[area["studio"].pk])).content.decode()
+    html = client.get(reverse("studios:record", args=[area["studio"].pk])).content.decode()  # loaded into the page
     assert "补助资金" in html and "25,000.00 元" in html and "余额 20,000.00 元" in html
     assert reverse("subsidies:ledger", args=[grant.pk]) in html

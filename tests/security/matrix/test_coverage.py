@@ -24,7 +24,7 @@ READ_ONLY = {
     "documents:round_documents_status", "documents:download", "reviews:round_list", "reviews:round_detail",
     "reviews:round_export", "reviews:panel", "reviews:assignment_list", "reviews:assignment_detail",
     "reviews:application_list", "reviews:application_detail", "reviews:attachment_download", "studios:list",
-    "studios:export", "studios:import_template", "studios:detail", "studios:change_list", "studios:change_evidence",
+    "studios:export", "studios:import_template", "studios:detail", "studios:record", "studios:change_list", "studios:change_evidence",
     "studios:delisting_evidence", "subsidies:list", "subsidies:overview", "subsidies:ledger_export",
     "subsidies:receipt", "alliances:list", "alliances:detail", "unions:list", "unions:detail", "audit:list",
     "audit:export",
