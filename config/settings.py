@@ -329,3 +329,5 @@ RATE_LIMITS = {
 
 # Page size of list pages.
 PAGE_SIZE = 20
+# `make bench` only: mounts the limit views under /bench/limit/ (bench/limits.py, docs/performance.md).
+BENCH_LIMIT_VIEWS = env.bool("BENCH_LIMIT_VIEWS", default=False)
