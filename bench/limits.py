@@ -39,8 +39,8 @@ def rows(queryset):
 
 
 def text(*tables):
-    lines = ["\t".join("" if v is None else str(v) for v in row) for table in tables for row in table]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    lines = ["\t".join("" if v is None else str(v) for v in row) + "\n" for table in tables for row in table]
+    return HttpResponse("".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def signed_in(view):
@@ -177,10 +177,9 @@ def change_agree(request, pk):
     if not union_path:
         raise Http404
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.status, s.id, s.unit_id, s.status FROM studios_changerequest c"
-            " JOIN studios_studio s ON s.id = c.studio_id WHERE c.id = %s FOR UPDATE OF c", [pk])
-        status, studio, unit, studio_status = cursor.fetchone()
+        locked = ChangeRequest.objects.select_for_update(of=("self",)).filter(pk=pk).values_list(
+            "status", "studio_id", "studio__unit_id", "studio__status")
+        status, studio, unit, studio_status = rows(locked)[0]
         if status != ChangeStatus.SUBMITTED or request.POST.get("from_status") != status:
             return HttpResponse("conflict\n", status=409, content_type="text/plain; charset=utf-8")
         cursor.execute("UPDATE studios_changerequest SET status = %s WHERE id = %s", [ChangeStatus.RECOMMENDED, pk])

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from locust import HttpUser, constant, events, task  # noqa: E402
 
-from bench.pages import PAGES, PAGES_BY_KEY, limit_path  # noqa: E402
+from bench.pages import limit_path, phase_pages  # noqa: E402
 
 CSRF = "benchmarkbenchmarkbenchmark12345"  # a CSRF secret of the form Django accepts, sent as cookie and field
 PHASE = os.environ.get("BENCH_PHASE", "mixed")
@@ -26,16 +26,6 @@ HOSTS = os.environ.get("BENCH_HOSTS", "http://127.0.0.1:8201").split(",")
 for _host in HOSTS:  # loopback only: this generator never sends a request anywhere else
     if not ip_address(urlsplit(_host).hostname).is_loopback:
         raise SystemExit(f"BENCH_HOSTS must be loopback addresses, not {_host}")
-
-
-def phase_pages(phase):
-    """The pages a phase requests, and whether it requests their limits instead."""
-    if phase == "mixed":
-        return PAGES, False
-    what, _, key = phase.partition(":")
-    if what not in ("page", "limit") or key not in PAGES_BY_KEY:
-        raise SystemExit(f"BENCH_PHASE must be mixed, page:KEY or limit:KEY, not {phase}")
-    return [PAGES_BY_KEY[key]], what == "limit"
 
 
 PHASE_PAGES, LIMITS = phase_pages(PHASE)

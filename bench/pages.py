@@ -55,3 +55,13 @@ ROLES = sorted({page.role for page in PAGES} - {"anonymous"})
 
 def limit_path(path):
     return LIMIT_PREFIX + path
+
+
+def phase_pages(phase):
+    """The pages a phase of bench/run.sh requests (`mixed`, `page:KEY`, `limit:KEY`), and whether their limits."""
+    if phase == "mixed":
+        return PAGES, False
+    what, _, key = phase.partition(":")
+    if what not in ("page", "limit") or key not in PAGES_BY_KEY:
+        raise SystemExit(f"BENCH_PHASE must be mixed, page:KEY or limit:KEY, not {phase}")
+    return [PAGES_BY_KEY[key]], what == "limit"
