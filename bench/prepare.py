@@ -26,7 +26,8 @@ def pick_accounts():
     from unions.models import Role, User
 
     active = User.objects.filter(is_active=True)
-    by_recommender = Studio.objects.values("unit__recommending_union").annotate(n=Count("pk")).order_by("-n", "unit__recommending_union")
+    by_recommender = (Studio.objects.values("unit__recommending_union").annotate(n=Count("pk"))
+                      .order_by("-n", "unit__recommending_union"))
     by_unit = Studio.objects.values("unit").annotate(n=Count("pk")).order_by("-n", "unit")
     accounts = {"city": active.filter(role=Role.MUNICIPAL_STAFF).order_by("pk").first()}
     with_account = set(active.filter(role=Role.RECOMMENDING_STAFF).values_list("union_id", flat=True))
@@ -69,7 +70,9 @@ def sign_in(accounts, users):
 def change_pool(county, size):
     """Change requests waiting for `county`'s review (one per studio, 第七条), topped up to `size`. Made in bulk:
     the benchmark measures their review, not their filing."""
-    from studios.models import OPEN_CHANGE_STATES, ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, Studio, StudioStatus
+    from studios.models import (
+        OPEN_CHANGE_STATES, ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, Studio, StudioStatus,
+    )
     from unions.models import Role, User
 
     scope = {"studio__unit__path__startswith": county.union.path}
@@ -79,7 +82,8 @@ def change_pool(county, size):
         busy = ChangeRequest.objects.filter(status__in=OPEN_CHANGE_STATES).values("studio")
         studios = (Studio.objects.filter(unit__path__startswith=county.union.path, status=StudioStatus.ACTIVE)
                    .exclude(pk__in=busy).order_by("pk").values_list("pk", "unit_id")[:missing])
-        unit_staff = {u.union_id: u for u in User.objects.filter(role=Role.UNIT_STAFF, union__path__startswith=county.union.path)}
+        unit_staff = {u.union_id: u for u in User.objects.filter(
+            role=Role.UNIT_STAFF, union__path__startswith=county.union.path)}
         requester = next(iter(unit_staff.values()), county)
         ChangeRequest.objects.bulk_create([
             ChangeRequest(studio_id=studio, kind=ChangeKind.CANCEL, reason=ChangeReason.RETIRED,
