@@ -7,12 +7,12 @@ DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG=false, ALLOWED_HOSTS and EMAIL_URL.
 from datetime import timedelta
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
 import environ
 from celery.schedules import crontab
 
 from core.encryption import check_keys, derived_key
+
+from .storage import default_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -174,28 +174,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded files and produced documents: a folder (MEDIA_ROOT, shared by every machine) or, with
-# STORAGE_BACKEND=s3, a bucket of any S3-compatible service (django-storages). Files are only ever reached
-# through the storage API and handed out by permission-checked views, never by a public URL.
-STORAGE_BACKEND = env("STORAGE_BACKEND", default="filesystem")
-if STORAGE_BACKEND == "s3":
-    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-        "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
-        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),  # e.g. a MinIO or a cloud's S3 endpoint
-        "region_name": env("AWS_S3_REGION_NAME", default=None),
-        "access_key": env("AWS_ACCESS_KEY_ID", default=None),  # else boto3's own chain (instance role, ~/.aws)
-        "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
-        "location": env("AWS_LOCATION", default=""),  # a folder inside the bucket
-        "default_acl": None,  # private: the bucket's own policy, no public-read
-        "file_overwrite": False,  # two uploads of one name never replace each other
-        "querystring_auth": True,
-    }}
-elif STORAGE_BACKEND == "filesystem":
-    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-else:
-    raise ImproperlyConfigured("STORAGE_BACKEND must be filesystem or s3")
+# Uploaded files and produced documents: a folder (MEDIA_ROOT) or an S3-compatible bucket (config/storage.py).
 STORAGES = {
-    "default": _default_storage,
+    "default": default_storage(env),
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_BACKEND",
