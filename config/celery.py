@@ -1,5 +1,7 @@
 """The Celery app. Tasks travel through Redis when REDIS_URL is set, else run eagerly."""
+import logging
 import os
+import time
 
 from celery import Celery
 from celery.signals import worker_init, worker_process_init
@@ -11,13 +13,18 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+logger = logging.getLogger(__name__)
+
+
 def _warm_up_documents():
     from django.conf import settings
 
     if settings.DOCUMENT_WARM_UP:
         from documents.rendering import warm_up
 
+        started = time.perf_counter()
         warm_up()
+        logger.info("document renderer and fonts loaded in %.2f s", time.perf_counter() - started)
 
 
 @worker_process_init.connect

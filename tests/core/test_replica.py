@@ -69,7 +69,7 @@ def _wrapped_by_replica(view):
     return False
 
 
-def test_database_replica_url_adds_the_replica_and_leaves_it_unmigrated():
+def test_database_replica_url_adds_the_replica_alias_mirroring_the_primary_in_tests():
     from tests.core.test_settings import _run_manage
 
     result = _run_manage("shell", "-c", "from django.conf import settings; d = settings.DATABASES['replica'];"
