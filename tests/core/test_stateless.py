@@ -2,8 +2,8 @@
 (or the cache), the cache in Redis, files through the configured storage."""
 from tests.core.test_settings import _run_manage
 
-PRINT = ("from django.conf import settings;"
-         " print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'], settings.STORAGES['default']['BACKEND'])")
+PRINT = ("from django.conf import settings as s;"
+         " print(s.SESSION_ENGINE, s.CACHES['default']['BACKEND'], s.STORAGES['default']['BACKEND'])")
 
 
 def _configured(**env):
