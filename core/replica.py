@@ -16,12 +16,13 @@ _reading_replica = contextvars.ContextVar("reading_replica", default=False)
 
 
 def reads_replica(view):
-    """Marks a view whose reads may come from the replica (when one is configured)."""
+    """Marks a view whose reads may come from the replica (when one is configured). The reads it makes before
+    it returns count, so a response streamed from a generator would read the primary."""
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         token = _reading_replica.set(True)
         try:
-            return view(*args, **kwargs)  # (a response streamed from a generator would read after this, on the primary)
+            return view(*args, **kwargs)
         finally:
             _reading_replica.reset(token)
     return wrapped
