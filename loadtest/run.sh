@@ -97,7 +97,7 @@ env -u REDIS_URL EMAIL_URL=dummymail:// $PY -m loadtest.prepare --out "$RUN/worl
 $PY -m loadtest.check snapshot --out "$RUN/before.json"
 
 echo "== [${SECONDS}s] starting a Celery worker and ${#PORTS[@]} gunicorn processes of $WORKERS workers"
-$BIN/celery -A config worker --pool=solo -l INFO -n "loadtest@%h" --without-gossip --without-mingle \
+$BIN/celery -A config worker --pool=solo -Q celery,documents -l INFO -n "loadtest@%h" --without-gossip --without-mingle \
   > "$RUN/celery.log" 2>&1 &
 PIDS+=($!)
 for port in "${PORTS[@]}"; do
