@@ -49,7 +49,7 @@ wait_until() {  # wait_until SECONDS WHAT COMMAND...: polls COMMAND once a secon
 }
 
 start_celery() {  # start_celery NAME: one solo worker, logging to $RUN/celery.log
-  $BIN/celery -A config worker --pool=solo -l INFO -n "$1@%h" --without-gossip --without-mingle \
+  $BIN/celery -A config worker --pool=solo -Q celery,documents -l INFO -n "$1@%h" --without-gossip --without-mingle \
     > "$RUN/celery.log" 2>&1 &
   PIDS+=($!)
   wait_until 60 "the Celery worker" grep -q "ready\." "$RUN/celery.log"
