@@ -53,7 +53,7 @@ def _kind(index):
 def ensure_tree(studios):
     """Adds the unions the first `studios` synthetic studios need; returns (recommending, units, created): the
     ids by index, and how many unions were added."""
-    root = Union.get_root_nodes().filter(kind=UnionKind.MUNICIPAL).first()
+    root = Union.objects.get_root_nodes().filter(kind=UnionKind.MUNICIPAL).first()
     unit_count = units_for(studios)
     recommending_count = min(RECOMMENDING, unit_count)
     existing = dict(Union.objects.filter(name__startswith=names.SYNTHETIC).values_list("name", "pk"))
