@@ -21,6 +21,9 @@ from unions.models import Union, User
 
 from . import applications, audit, copy, names, studios, tree
 
+# The tables of millions of rows, whose foreign keys are checked once after the load (copy.py).
+BULK = [Member, Application, ApplicationAttachment, Assignment, ScoreItem, ApplicationUserObjectPermission,
+        TransitionLog, AuditEntry]
 LOADED = [Union, User, Leader, Studio, Member, Application, ApplicationAttachment, Assignment, ScoreItem,
           ApplicationUserObjectPermission, Objection, TransitionLog, AuditEntry]
 
@@ -39,15 +42,20 @@ def ensure_scale(total, password):
         written = {"工会": unions, "账号": accounts}
         if first >= total:
             return written
-        mobiles = studios.mobile_pool()
-        rounds = applications.ensure_rounds(User.objects.get(pk=users["scale_city"]))
-        made, counts = studios.ensure_studios(
-            first, total, units, applications.named_year,
-            lambda s: applications.decision_number(applications.named_year(s)), applications.named_at, mobiles)
-        written.update(counts)
-        context = applications.Context(rounds, units, recommending, users, mobiles)
-        transitions, counts = applications.ensure_applications(context, first, total, made)
-        written.update(counts)
-        written.update(audit.write_history(transitions, ContentType.objects.get_for_model(Application).pk))
+        with copy.foreign_keys_checked_at_the_end(BULK):
+            written.update(_load(first, total, units, recommending, users))
     copy.analyze(LOADED)
+    return written
+
+
+def _load(first, total, units, recommending, users):
+    mobiles = studios.mobile_pool()
+    rounds = applications.ensure_rounds(User.objects.get(pk=users["scale_city"]))
+    made, written = studios.ensure_studios(
+        first, total, units, applications.named_year,
+        lambda s: applications.decision_number(applications.named_year(s)), applications.named_at, mobiles)
+    context = applications.Context(rounds, units, recommending, users, mobiles)
+    transitions, counts = applications.ensure_applications(context, first, total, made)
+    written.update(counts)
+    written.update(audit.write_history(transitions, ContentType.objects.get_for_model(Application).pk))
     return written

@@ -9,7 +9,11 @@ there; the four youngest stand in the phases that the other states need (prelimi
 collective decision, publicity), so each application's state fits its round's phase.
 """
 import datetime
+import functools
+import zoneinfo
 from decimal import Decimal
+
+from django.conf import settings
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -50,10 +54,14 @@ SECOND = [
 SECOND_ID_NUMBERS = 3_000_000  # above the studios' leaders and the load test's people
 
 
+@functools.cache
+def _round_years(this_year):
+    return [this_year - FIRST_YEAR_BACK - i for i in range(ROUNDS)]
+
+
 def round_years():
     """Youngest first."""
-    this_year = timezone.localdate().year
-    return [this_year - FIRST_YEAR_BACK - i for i in range(ROUNDS)]
+    return _round_years(timezone.localdate().year)
 
 
 def decision_number(year):
@@ -61,7 +69,9 @@ def decision_number(year):
 
 
 def _at(year, month, day, second):
-    return timezone.make_aware(datetime.datetime(year, month, day, 9) + datetime.timedelta(seconds=second))
+    """9:00 local time on the day, plus `second` seconds (aware; zoneinfo directly: make_aware is slow here)."""
+    return datetime.datetime(year, month, day, 9, second // 60 % 60, second % 60,
+                             tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)) + datetime.timedelta(hours=second // 3600)
 
 
 def ensure_rounds(city_user):
@@ -235,7 +245,7 @@ def ensure_applications(context, first, last, studios):
                      names.JOBS[s % len(names.JOBS)], HonourKind.MUNICIPAL_CRAFTSMAN, year - 2, "合成市人民政府", token, index,
                      context.mobiles[s % len(context.mobiles)], datetime.date(year - 3, 3, 1),
                      "设攻关组、培训组、成果转化组", "厂区技术中心二楼", Decimal("120.0"), f"{field}设备、培训教室", True,
-                     f"围绕{field}开展攻关。", ["activity", "study", "tackling", "transfer", "reward", "management"],
+                     f"围绕{field}开展攻关。", SYSTEMS,
                      True, "每月技能培训，导师带徒", "企业每年安排专项经费", "总结推广先进操作法", "county_studio", None, "",
                      True, actors["unit"], created, updated, submitted))
         if submitted:
@@ -280,6 +290,7 @@ def ensure_applications(context, first, last, studios):
     return transitions, written
 
 
+SYSTEMS = copy.json_text(["activity", "study", "tackling", "transfer", "reward", "management"])
 PRE_REVIEW = frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, S.RECOMMENDED, S.REJECTED, S.WITHDRAWN, S.ACCEPTED})
 APPLICATION_FIELDS = [
     "id", "naming_round", "unit", "status", "leader_name", "leader_gender", "leader_job_title", "leader_honour",

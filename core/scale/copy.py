@@ -5,6 +5,7 @@ Rows are plain tuples in the order of the named fields, with primary keys chosen
 rows of one table can point at the rows of another before either is written. Encrypted fields get their tokens
 as they are: nothing here goes through `Field.get_prep_value`, which would encrypt each value again.
 """
+import contextlib
 import datetime
 import json
 from decimal import Decimal
@@ -30,6 +31,11 @@ def next_ids(model, count):
     return range(start, start + count)
 
 
+def json_text(value):
+    """A JSON field's value as COPY and SQLite take it."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _columns(model, fields):
     return [model._meta.get_field(name).column for name in fields]
 
@@ -41,8 +47,6 @@ def _sqlite_value(value, ops):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
     return value
 
 
@@ -54,9 +58,8 @@ def write(model, fields, rows):
     with connection.cursor() as cursor:
         if is_postgresql():
             with cursor.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row([json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
-                                    for v in row])
+                for row in rows:  # JSON values come as text already (json_text)
+                    copy.write_row(row)
                     count += 1
             return count
         sql = f'INSERT INTO "{table}" ({columns}) VALUES ({", ".join(["%s"] * len(fields))})'
@@ -70,6 +73,31 @@ def write(model, fields, rows):
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+@contextlib.contextmanager
+def foreign_keys_checked_at_the_end(models):
+    """On PostgreSQL, drops the foreign keys of `models`' tables for the load and adds them back afterwards, inside
+    the caller's transaction. Adding a key back checks every row in one join, where a key in place queues a
+    deferred check per row (Django's are INITIALLY DEFERRED) and the COMMIT of millions of rows then takes
+    minutes. The tables stay locked until the transaction ends. Checks pending from earlier in the transaction
+    run first: PostgreSQL alters no table with pending trigger events."""
+    if not is_postgresql():
+        yield
+        return
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                       "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])", [tables])
+        keys = cursor.fetchall()
+        for table, name, _definition in keys:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in keys:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def analyze(models):
