@@ -21,7 +21,7 @@ from unions.models import Union, User
 
 from . import applications, audit, copy, names, studios, tree
 
-# The tables of millions of rows, whose foreign keys are checked once after the load (copy.py).
+# The tables of millions of rows, whose keys and indexes are built once after the load (copy.py).
 BULK = [Member, Application, ApplicationAttachment, Assignment, ScoreItem, ApplicationUserObjectPermission,
         TransitionLog, AuditEntry]
 LOADED = [Union, User, Leader, Studio, Member, Application, ApplicationAttachment, Assignment, ScoreItem,
@@ -42,7 +42,7 @@ def ensure_scale(total, password):
         written = {"工会": unions, "账号": accounts}
         if first >= total:
             return written
-        with copy.foreign_keys_checked_at_the_end(BULK):
+        with copy.constraints_built_after_the_load(BULK):
             written.update(_load(first, total, units, recommending, users))
     copy.analyze(LOADED)
     return written

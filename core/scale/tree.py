@@ -57,7 +57,6 @@ def ensure_tree(studios):
     unit_count = units_for(studios)
     recommending_count = min(RECOMMENDING, unit_count)
     existing = dict(Union.objects.filter(name__startswith=names.SYNTHETIC).values_list("name", "pk"))
-    paths = {}
     now = timezone.now()
     created = 0
 
@@ -92,10 +91,12 @@ def ensure_tree(studios):
         created += copy.write(Union, ["id", "name", "kind", "recommending_union", "contact_person",
                                       "contact_phone", "address", "created_at", "updated_at", "path", "depth",
                                       "numchild"], rows)
-        for parent in {recommending[u % RECOMMENDING] for u in new}:
-            path = paths[parent]
-            Union.objects.filter(pk=parent).update(
-                numchild=Union.objects.filter(path__startswith=path, depth=3).count())
+        # Only synthetic units stand under a synthetic parent: the r-th has one for every index u ≡ r.
+        by_count = {}
+        for r, parent in enumerate(recommending):
+            by_count.setdefault(len(range(r, unit_count, RECOMMENDING)), []).append(parent)
+        for count, parents in by_count.items():
+            Union.objects.filter(pk__in=parents).update(numchild=count)
     units = [existing[names.unit_union(u)] for u in range(unit_count)]
     return root, recommending, units, created
 

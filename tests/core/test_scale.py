@@ -133,7 +133,7 @@ def test_the_main_lists_render_for_the_scaled_world(world, client, username, pag
                                     ApplicationStatus.IN_PUBLICITY, ApplicationStatus.RETURNED])
 def test_the_detail_pages_render_for_scaled_objects(world, client, status):
     application = synthetic_applications().filter(status=status).first()
-    studio = synthetic_studios().get(unit=application.unit) if status == ApplicationStatus.NAMED else None
+    studio = Studio.objects.get(leader__name=application.leader_name) if status == ApplicationStatus.NAMED else None
     client.force_login(User.objects.get(username="scale_city"))
     response = client.get(application.get_absolute_url())
     assert response.status_code == 200 and application.leader_name in response.content.decode()
