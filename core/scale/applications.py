@@ -32,7 +32,7 @@ from unions.models import User
 from studios.models import HonourKind
 
 from . import copy, names
-from .tree import EXPERTS, county_username, expert_username, unit_of, unit_username, RECOMMENDING
+from .tree import RECOMMENDING, EXPERTS, county_username, expert_name, expert_username, unit_of, unit_username
 
 NOTES = "合成数据（seed_demo --scale）"
 FIRST_YEAR_BACK, ROUNDS = 3, 10
@@ -51,6 +51,7 @@ SECOND = [
     (3, S.IN_PUBLICITY, ""), (3, S.APPROVED, ""), (3, S.NOT_SELECTED, "objection"),
     ("concluded", S.NOT_SELECTED, ""), ("concluded", S.REJECTED, "preliminary"),
 ]
+PHASE_INDEX = {phase: i for i, phase in enumerate(RoundPhase)}
 SECOND_ID_NUMBERS = 3_000_000  # above the studios' leaders and the load test's people
 
 
@@ -108,8 +109,6 @@ def ensure_rounds(city_user):
     return rounds
 
 
-PHASE_INDEX = {phase: i for i, phase in enumerate(RoundPhase)}
-
 
 def named_year(studio):
     """A studio is named by one of the concluded rounds."""
@@ -151,7 +150,7 @@ def steps(state, variant, year, s, decision):
         return out
     for k in range(3):
         out.append(("assign", "分配评审专家", S.ACCEPTED if k == 0 else S.UNDER_REVIEW, S.UNDER_REVIEW, "city",
-                    names.person(k, names.SURNAMES), t(7, 1) + datetime.timedelta(minutes=k), k))
+                    expert_name(experts_of(s)[k]), t(7, 1) + datetime.timedelta(minutes=k), k))
     scored = 1 if state == S.UNDER_REVIEW else 3
     for k in range(scored):
         out.append(("score", "专家提交评分", S.UNDER_REVIEW, S.UNDER_REVIEW, "expert", "", t(7, 10 + 5 * k), k))

@@ -46,6 +46,10 @@ def expert_username(expert):
     return f"scale_expert_{expert:02d}"
 
 
+def expert_name(expert):
+    return names.person(expert + 101, names.SURNAMES)
+
+
 def _kind(index):
     return UnionKind.DIRECT if index % 3 == 2 else UnionKind.COUNTY  # industry unions rank as direct ones
 
@@ -109,7 +113,7 @@ def ensure_accounts(root, recommending, units, password):
               for u, pk in enumerate(units)]
     wanted += [(county_username(r), names.person(r + 7, names.SURNAMES), Role.RECOMMENDING_STAFF, pk, "经济技术部")
                for r, pk in enumerate(recommending)]
-    wanted += [(expert_username(e), names.person(e + 101, names.SURNAMES), Role.EXPERT, root.pk, "高级工程师")
+    wanted += [(expert_username(e), expert_name(e), Role.EXPERT, root.pk, "高级工程师")
                for e in range(EXPERTS)]
     wanted += [("scale_city", "市总合成经办人", Role.MUNICIPAL_STAFF, root.pk, "经济技术部"),
                ("scale_finance", "市总合成财务", Role.MUNICIPAL_STAFF, root.pk, "财务部")]

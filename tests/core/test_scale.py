@@ -88,6 +88,13 @@ def test_each_history_ends_in_the_applications_state_and_is_audited(world):
         assert source == last.get(object_id, "")  # each step starts where the last one ended
         last[object_id] = target
     assert last == dict(synthetic_applications().values_list("pk", "status"))
+    # the assigning steps name the experts assigned, and each scoring step is by one of them
+    application = synthetic_applications().filter(status=ApplicationStatus.SCORED).first()
+    history = TransitionLog.objects.for_object(application)
+    experts = {a.expert for a in application.assignments.select_related("expert")}
+    assert set(history.filter(transition="assign").values_list("comment", flat=True)) == {
+        e.full_name for e in experts}
+    assert {log.actor for log in history.filter(transition="score")} == experts
     assert world["审计记录"] == world["流转记录"] == TransitionLog.objects.count()
     assert integrity.verify() == AuditEntry.objects.count()
 
