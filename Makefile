@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install migrate seed check-python loadtest
+.PHONY: run test install migrate seed check-python loadtest bench
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -45,3 +45,9 @@ test: install
 # that the database holds exactly what they did (docs/load-test.md). LOAD_USERS, LOAD_TIME, ... override.
 loadtest: $(LOAD_STAMP)
 	bash loadtest/run.sh
+
+# Each page beside its limit on the seed_demo --scale data, 20 users, under gunicorn with PostgreSQL and Redis; the
+# report in test-artifacts/bench/<time>/ (docs/performance.md, "Benchmark"). BENCH_SCALE, BENCH_SECONDS, ...
+# override; BENCH_SAVE_BASELINE=1 writes bench/baseline.json.
+bench: $(LOAD_STAMP)
+	BENCH_PYTHON=$(PY) bash bench/run.sh

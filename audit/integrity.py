@@ -53,16 +53,22 @@ class RetentionError(Exception):
 
 
 def prune(before, *, user=None, chunk_size=CHUNK_SIZE):
-    """Deletes the entries older than `before` (an aware datetime), never one younger than RETENTION_DAYS, and
-    moves the chain's anchor to the last one deleted, so the chain still verifies. Writes an entry of its own.
-    Returns the number deleted."""
+    """Deletes the entries older than `before` (an aware datetime) that precede every younger one in the chain,
+    never one younger than RETENTION_DAYS, and moves the chain's anchor to the last one deleted, so the chain
+    still verifies. Writes an entry of its own. Returns the number deleted."""
     limit = timezone.now() - datetime.timedelta(days=RETENTION_DAYS)
     if before > limit:
         raise RetentionError(_("审计记录至少保存 %(days)d 天：只能清理 %(date)s 之前的记录")
                              % {"days": RETENTION_DAYS, "date": f"{timezone.localtime(limit):%Y-%m-%d}"})
     with transaction.atomic():
         chain = locked_chain()
-        last = AuditEntry.objects.filter(time__lt=before).order_by("-seq").values("seq", "hash").first()
+        # Only the unbroken run of old entries at the chain's start goes: an entry written back-dated after a
+        # young one (imports, seeded data) waits for the young one, so nothing younger than `before` is deleted.
+        first_young = AuditEntry.objects.filter(time__gte=before).order_by("seq").values_list("seq", flat=True).first()
+        old = AuditEntry.objects.filter(time__lt=before)
+        if first_young is not None:
+            old = old.filter(seq__lt=first_young)
+        last = old.order_by("-seq").values("seq", "hash").first()
         deleted = 0
         if last is not None:
             while True:

@@ -12,6 +12,8 @@ from celery.schedules import crontab
 
 from core.encryption import check_keys, derived_key
 
+from .storage import default_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -111,6 +113,14 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# An optional read replica (PostgreSQL streaming replication). Only the views marked `@reads_replica`
+# read from it; every other read and every write goes to the primary (core/replica.py).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the primary through the replica's alias
+DATABASE_ROUTERS = ["core.replica.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "unions.User"
@@ -141,6 +151,9 @@ OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=["municipal_staff", 
 OTP_TOTP_ISSUER = "揭阳市创新工作室系统"
 # The administrator may delete a lost device (the next login enrols again) but never reads a secret.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Sessions live in the database, never in a web process, so any process of any machine serves any user
+# (README, "Deployment on several machines"); `cached_db` also keeps them in the cache (Redis).
+SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 # Sessions end 30 minutes after the last request or 12 hours after login (accounts.middleware).
 SESSION_IDLE_SECONDS = 30 * 60
 SESSION_ABSOLUTE_SECONDS = 12 * 3600
@@ -161,8 +174,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files and produced documents: a folder (MEDIA_ROOT) or an S3-compatible bucket (config/storage.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage(env),
     "staticfiles": {
         "BACKEND": env(
             "STATICFILES_BACKEND",
@@ -194,6 +208,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
+# Official documents go to their own queue, so that workers started with `-Q documents` render them while
+# others (`-Q celery`) keep e-mail and the nightly jobs moving; one worker for all takes `-Q celery,documents`.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"documents.tasks.produce_document": {"queue": "documents"}}
+# A document worker renders one document at a time and fetches no second task ahead of it.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # With Redis down a request must not hang (issue 7, point 11): what a task does is recorded in the database
 # first (core/outbox.py), queueing after commit tries once (core/queueing.py), and these bound that try to
@@ -254,6 +274,8 @@ DOCUMENT_FONTS = {
     "kaiti": Path(env("DOCUMENT_FONT_KAITI", default=str(_FONTS / "FandolKai-Regular.otf"))),
     "songti": Path(env("DOCUMENT_FONT_SONGTI", default=str(_FONTS / "FandolSong-Regular.otf"))),
 }
+# A Celery worker loads WeasyPrint and the fonts as it starts (config/celery.py), not at its first document.
+DOCUMENT_WARM_UP = env.bool("DOCUMENT_WARM_UP", default=True)
 # The letterhead and distribution of the naming decision (版头、主送、版记).
 DOCUMENT_ISSUER = env("DOCUMENT_ISSUER", default="揭阳市总工会")
 DOCUMENT_MAIN_RECIPIENTS = env("DOCUMENT_MAIN_RECIPIENTS", default="各县（市、区）总工会，中央、省驻揭和市直单位工会")
@@ -331,3 +353,5 @@ RATE_LIMITS = {
 PAGE_SIZE = 20
 # How long the dashboard keeps its counts over a whole scope (core/scoped_cache.py); 0 counts on every request.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+# `make bench` only: mounts the limit views under /bench/limit/ (bench/limits.py, docs/performance.md).
+BENCH_LIMIT_VIEWS = env.bool("BENCH_LIMIT_VIEWS", default=False)

@@ -37,3 +37,4 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="studios-test-media-"))  # noqa: F405
 # The cache outlives each test and ids repeat between tests, so counts would leak from one test into the next:
 # rate limits are off here and tests/core/test_rate_limits.py turns them on with small numbers.
 RATE_LIMITS = {}
+DOCUMENT_WARM_UP = False  # no test starts a worker that needs it warm; tests/documents test warm_up itself

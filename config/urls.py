@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -50,3 +51,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The benchmark's limit views (bench/limits.py), only in a process started by `make bench`.
+if settings.BENCH_LIMIT_VIEWS:
+    urlpatterns.append(path("bench/limit/", include("bench.urls")))

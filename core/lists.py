@@ -129,6 +129,19 @@ class KeysetPage:
         return self._capped > COUNT_CAP
 
 
+def keyset_slice(queryset, cursor, per_page):
+    """The rows of the page `cursor` points at as a queryset, for callers that select their own columns
+    (bench/limits.py); a previous-page cursor gives them in reverse order."""
+    keys = _ordering(queryset)
+    ordered = queryset.order_by(*[f"{'-' if desc else ''}{path}" for path, desc in keys])
+    read = _read_cursor(cursor, keys)
+    if read is None:
+        return ordered[:per_page]
+    if read[0] == "n":
+        return ordered.filter(_beyond(keys, read[1], forward=True))[:per_page]
+    return ordered.reverse().filter(_beyond(keys, read[1], forward=False))[:per_page]
+
+
 def paginate(request, queryset, per_page=None):
     """The page of `queryset` that ?cursor= points at; no cursor or a bad one gives the first page."""
     return KeysetPage(queryset, request.GET.get("cursor"), per_page or settings.PAGE_SIZE)

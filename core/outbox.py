@@ -42,8 +42,9 @@ def email(subject, body, recipients):
 def _send_email(message):
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     payload = message.payload
-    EmailMessage(payload["subject"], payload["body"], None, payload["to"],
-                 headers={"Message-ID": f"<{message.key}@{domain}>"}).send()
+    # Recipients go on Bcc so that nobody sees the others' addresses; the To header says so (RFC 5322 §3.6.3).
+    EmailMessage(payload["subject"], payload["body"], None, bcc=payload["to"],
+                 headers={"Message-ID": f"<{message.key}@{domain}>", "To": "undisclosed-recipients:;"}).send()
 
 
 SENDERS = {OutboxKind.EMAIL: _send_email}

@@ -24,14 +24,24 @@ CERTIFICATES_PER_PART = 25
 def pdf_for(kind, naming_round, on_progress=lambda percent: None):
     """(pdf bytes, page count) of the round's document of `kind`, from its current data."""
     data = content.build(kind, naming_round)
-    template = TEMPLATES[kind]
-    if kind != DocumentKind.CERTIFICATES:
-        return rendering.write_pdf([rendering.render_document(template, data)])
+    if kind == DocumentKind.CERTIFICATES:
+        return certificates_pdf(data, on_progress)
+    return rendering.write_pdf([rendering.render_document(TEMPLATES[kind], data)])
+
+
+def certificates_pdf(data, on_progress=lambda percent: None):
+    """The certificates laid out and written part by part, then joined: (pdf bytes, page count).
+
+    Each part's laid-out pages are dropped once it is written, so a worker's memory stays flat however many
+    studios there are, and the progress is reported after each part.
+    """
     rows, parts = data["rows"], []
     for start in range(0, max(len(rows), 1), CERTIFICATES_PER_PART):
-        parts.append(rendering.render_document(template, {**data, "rows": rows[start:start + CERTIFICATES_PER_PART]}))
+        part = rendering.render_document(TEMPLATES[DocumentKind.CERTIFICATES],
+                                         {**data, "rows": rows[start:start + CERTIFICATES_PER_PART]})
+        parts.append(rendering.write_pdf([part])[0])
         on_progress(min(95, 5 + 90 * (start + CERTIFICATES_PER_PART) // max(len(rows), 1)))
-    return rendering.write_pdf(parts)
+    return rendering.join_pdfs(parts)
 
 
 def produce(pk):

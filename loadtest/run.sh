@@ -27,9 +27,9 @@ PY=.venv/bin/python
 BIN=.venv/bin
 
 case "$DB_NAME" in studios|studios_ci) echo "LOAD_DB must be a database of its own, not $DB_NAME"; exit 2;; esac
-for url in "$PG_SERVER" "$REDIS"; do
-  case "$url" in *@127.*|*//127.*|*@localhost[:/]*|*//localhost[:/]*) ;; *) echo "loopback only: $url"; exit 2;; esac
-done
+# shellcheck source=loadtest/servers.sh
+. loadtest/servers.sh
+require_loopback "$PG_SERVER" "$REDIS"
 MINUTES=$($PY -c 'import re,sys; t=sys.argv[1]; parts=re.findall(r"(\d+)([hms])", t)
 assert parts and "".join(n+u for n,u in parts)==t, "LOAD_TIME like 90s, 3m or 1h30m"
 print(sum(int(n)*{"h":60,"m":1,"s":1/60}[u] for n,u in parts))' "$RUN_TIME")
@@ -39,41 +39,11 @@ exec > >(tee -a "$RUN/runner.log") 2>&1
 RUN_ABS=$(cd "$RUN" && pwd)
 HOSTS=$(printf 'http://127.0.0.1:%s,' "${PORTS[@]}"); HOSTS=${HOSTS%,}
 
-# Production settings (config/settings.py) with what a loopback test needs: plain HTTP (TLS is the proxy's, so no
-# HTTPS redirect and no Secure cookies), a key of its own, and one search limit raised — anonymous visitors are
-# counted per address and every synthetic visitor comes from 127.0.0.1. The second factor stays on: the
-# municipal staff and experts enter TOTP codes from keys the world's manifest holds.
-export DJANGO_SETTINGS_MODULE=config.settings
-export DATABASE_URL="$PG_SERVER/$DB_NAME" REDIS_URL="$REDIS"
-export DEBUG=false HTTPS=false ALLOWED_HOSTS=127.0.0.1 CONN_MAX_AGE=60 LOG_LEVEL=WARNING
-export SECRET_KEY="$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')"
+# The second factor stays on: the municipal staff and experts enter TOTP codes from keys the world's manifest holds.
+production_env "$PG_SERVER/$DB_NAME" "$REDIS"
 # Personal data is encrypted at rest (README "Personal data"); production processes refuse to start without keys.
 export FIELD_ENCRYPTION_KEYS="$($PY -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
 export FIELD_INDEX_KEY="$($PY -c 'import secrets; print(secrets.token_urlsafe(48))')"
-export MEDIA_ROOT="$RUN_ABS/media" EMAIL_URL="filemail:///$RUN_ABS/mail" RATE_LIMIT_SEARCHES=600
-unset OTP_REQUIRED_ROLES CONTENT_SECURITY_POLICY BEHIND_PROXY
-
-PIDS=()
-stop_all() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for _ in $(seq 1 30); do
-    local alive=0
-    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ "$alive" = 0 ] && break
-    sleep 1
-  done
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  PIDS=()
-}
-trap stop_all EXIT
-trap 'echo "== interrupted: stopping what this run started"; exit 130' INT TERM
-
-wait_until() {  # wait_until SECONDS WHAT COMMAND...: polls COMMAND once a second
-  local seconds=$1 what=$2; shift 2
-  for _ in $(seq 1 "$seconds"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done
-  echo "FAIL: $what did not come up within ${seconds}s (see $RUN)"; exit 1
-}
 
 echo "== [${SECONDS}s] load test: $USERS users for $RUN_TIME against ${PORTS[*]}, results in $RUN"
 echo "== [${SECONDS}s] PostgreSQL $DB_NAME: created anew, migrated; Redis ${REDIS##*/}: emptied"
@@ -97,19 +67,8 @@ env -u REDIS_URL EMAIL_URL=dummymail:// $PY -m loadtest.prepare --out "$RUN/worl
 $PY -m loadtest.check snapshot --out "$RUN/before.json"
 
 echo "== [${SECONDS}s] starting a Celery worker and ${#PORTS[@]} gunicorn processes of $WORKERS workers"
-$BIN/celery -A config worker --pool=solo -l INFO -n "loadtest@%h" --without-gossip --without-mingle \
-  > "$RUN/celery.log" 2>&1 &
-PIDS+=($!)
-for port in "${PORTS[@]}"; do
-  $BIN/gunicorn config.wsgi:application --bind "127.0.0.1:$port" --workers "$WORKERS" --timeout 60 --no-control-socket \
-    --access-logfile "$RUN/gunicorn-$port.access.log" --access-logformat '%(s)s %(M)s "%(r)s" %(b)s' \
-    --error-logfile "$RUN/gunicorn-$port.error.log" --capture-output >> "$RUN/gunicorn-$port.error.log" 2>&1 &
-  PIDS+=($!)
-done
-wait_until 60 "the Celery worker" grep -q "ready\." "$RUN/celery.log"
-for port in "${PORTS[@]}"; do
-  wait_until 60 "gunicorn on $port" curl -sf "http://127.0.0.1:$port/healthz"
-done
+start_celery loadtest
+for port in "${PORTS[@]}"; do start_gunicorn "$port" "$WORKERS"; done
 
 echo "== [${SECONDS}s] locust: $USERS users, $SPAWN_RATE started per second, for $RUN_TIME"
 { echo "users: $USERS"; echo "run time: $RUN_TIME"; echo "spawn rate: $SPAWN_RATE per second"

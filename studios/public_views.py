@@ -4,10 +4,12 @@ from django.db.models import Q
 from django.shortcuts import render
 
 from core.lists import paginate
+from core.replica import reads_replica
 
 from . import selectors
 
 
+@reads_replica  # public pages: a moment's replication lag shows nobody a stale change of their own
 def registry(request):
     studios = selectors.registry_studios()
     text = request.GET.get("q", "").strip()
@@ -23,14 +25,17 @@ def registry(request):
         "page": paginate(request, studios), "alliances": selectors.public_alliance_choices()})
 
 
+@reads_replica
 def studio(request, pk):
     return render(request, "public/studio.html", {"studio": selectors.registry_studio(pk)})
 
 
+@reads_replica
 def alliance_list(request):
     return render(request, "public/alliance_list.html", {"page": paginate(request, selectors.public_alliances())})
 
 
+@reads_replica
 def alliance_detail(request, pk):
     alliance = selectors.public_alliance_detail(pk)
     return render(request, "public/alliance_detail.html", {

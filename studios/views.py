@@ -8,6 +8,7 @@ from assessments import selectors as assessment_selectors
 from subsidies import selectors as subsidy_selectors
 from core.history import hide_reviewers, timeline
 from core.lists import render_list
+from core.replica import reads_replica
 from unions.permissions import is_municipal_staff, is_unit_staff_of, sees_personal_data
 
 from . import selectors
@@ -25,6 +26,7 @@ def studio_list(request):
 
 
 @login_required
+@reads_replica  # the largest read there is (the whole registry); it writes only its audit entry, on the primary
 def studio_export(request):
     """The studio list as Excel, with the same search and filters as on the page."""
     filterset = StudioFilter(request.GET, queryset=selectors.studio_list(request.user), user=request.user)

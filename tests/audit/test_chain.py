@@ -152,6 +152,21 @@ def test_pruning_removes_old_entries_and_the_chain_still_verifies(monkeypatch, d
     assert _verify_audit().startswith(f"审计记录 #{kept[0].seq} 缺失")
 
 
+def test_pruning_stops_at_the_first_young_entry_even_when_an_older_one_follows(monkeypatch, db):
+    # Imports and seeded data can write a back-dated entry after a recent one: the prune must stop at the
+    # recent one (keeping the chain contiguous) instead of deleting it with the back-dated one after it.
+    old = _recorded_days_ago(monkeypatch, 400, 2)
+    young = _recorded_days_ago(monkeypatch, 30, 1)
+    back_dated = _recorded_days_ago(monkeypatch, 500, 1)
+    before = timezone.localdate() - datetime.timedelta(days=300)
+    call_command("prune_audit", "--before", before.isoformat())
+    remaining = set(AuditEntry.objects.values_list("pk", flat=True))
+    assert not remaining & {e.pk for e in old}
+    assert {e.pk for e in young + back_dated} <= remaining
+    assert AuditEntry.objects.get(action=Action.PRUNE).detail == "删除 2 条审计记录"
+    assert _verify_audit() is None
+
+
 def test_verify_raises_for_callers_other_than_the_command(db):
     entries = _entries(2)
     with connection.cursor() as cursor:

@@ -12,7 +12,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.exports import Column, write_xlsx
+from audit.models import Action, AuditEntry
 from reviews.models import NamingRound
+from studios.models import Studio
 from tests import factories
 from unions.models import Role, User
 
@@ -31,7 +33,8 @@ def test_write_xlsx_keeps_types_widths_and_a_frozen_header():
                [("陈伟劳模和工匠人才创新工作室", datetime.date(2026, 12, 1), moment, Decimal("20000.50")), (None, None, None, 0)])
     sheet = load_workbook(file).active
     assert [c.value for c in sheet[1]] == ["名称", "日期", "时间", "金额"] and sheet[1][0].font.bold
-    assert sheet.freeze_panes == "A2" and sheet.column_dimensions["A"].width == 30
+    # Excel stores a width of 30 characters with the cell's padding (30.71); it shows as 30
+    assert sheet.freeze_panes == "A2" and int(sheet.column_dimensions["A"].width) == 30
     name, day, time, amount = sheet[2]
     assert day.value == datetime.datetime(2026, 12, 1) and day.number_format == "yyyy-mm-dd"
     assert time.value == datetime.datetime(2026, 11, 25, 9, 30)  # local time, as on the page
@@ -91,3 +94,26 @@ def test_the_registry_export_reads_a_constant_number_of_queries(demo, login):
     for n in range(30):
         factories.StudioFactory()
     assert count() == before
+
+
+def test_write_xlsx_keeps_text_as_text_never_a_formula_or_a_link():
+    file = io.BytesIO()
+    texts = ("=HYPERLINK(\"http://x\")", "https://example.com", "00123", "揭阳市榕城区（榕东）工会")
+    write_xlsx(file, "测试", [Column(str(n), 10) for n in range(4)], [texts])
+    row = list(load_workbook(file).active.iter_rows(min_row=2, values_only=True))
+    assert row == [texts]
+
+
+def test_the_registry_export_has_every_studio_past_the_first_chunk_and_the_audit_counts_them(demo, login):
+    call_command("seed_demo", "--scale", "2100", verbosity=0)  # more than one chunk of .iterator(chunk_size=2000)
+    sheet = _sheet(login(demo["city"]).get(reverse("studios:export")))
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == Studio.objects.count() > 2100
+    assert len({row[0] for row in rows}) == len(rows) and all(row[0].endswith("工作室") for row in rows)
+    assert AuditEntry.objects.filter(action=Action.EXPORT).latest("pk").detail == f"创新工作室: {len(rows)}"
+
+
+def test_the_export_benchmark_runs(demo):
+    out = io.StringIO()
+    call_command("bench_export", stdout=out)
+    assert f"{Studio.objects.count()} 行" in out.getvalue() and "峰值" in out.getvalue()

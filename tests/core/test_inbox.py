@@ -17,7 +17,11 @@ def test_notify_writes_the_inbox_and_mails_after_commit(people, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         assert notify(people, "有新的申报待审核", "请及时处理。", "/studios/") == 2
     assert all(unread_count(u) == 1 for u in people)
-    assert len(mail.outbox) == 1 and sorted(mail.outbox[0].to) == sorted(u.email for u in people)
+    assert len(mail.outbox) == 1 and sorted(mail.outbox[0].bcc) == sorted(u.email for u in people)
+    # recipients do not see each other's addresses (个人信息保护法 第五十一条: 防止泄露)
+    headers = mail.outbox[0].message()
+    assert headers["To"] == "undisclosed-recipients:;" and "Bcc" not in headers
+    assert not any(u.email in headers.as_string() for u in people)
     assert "有新的申报待审核" in mail.outbox[0].subject and "http://127.0.0.1:8000/studios/" in mail.outbox[0].body
 
 

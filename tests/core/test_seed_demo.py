@@ -11,14 +11,12 @@ from django.utils import timezone
 from django.core.management.base import CommandError
 
 from core.management.commands.seed_demo import ACCOUNTS, COUNTIES, DEMO_PASSWORD, DIRECT, UNITS
-from studios.models import Leader, Member, Studio, StudioStatus, studio_name_for
+from studios.models import Member, Studio, StudioStatus, studio_name_for
 from unions.models import RECOMMENDING_KINDS, Role, Union, UnionKind, User
-from unions.services import union_create
 
 pytestmark = pytest.mark.django_db
 
-SYNTHETIC_STUDIOS = Studio.objects.filter(name__startswith="合成领衔人")
-SYNTHETIC_UNITS = Union.objects.filter(name__startswith="合成单位")
+SYNTHETIC_STUDIOS = Studio.objects.filter(unit__name__startswith="合成")
 
 
 def seed(**options):
@@ -134,71 +132,6 @@ def test_demo_studios_follow_the_rules_and_show_every_state():
     assert set(AnnualAssessment.objects.filter(year=last).values_list("status", flat=True)) == {"reported"}
     assert sorted(AnnualReport.objects.filter(year=this).values_list("status", flat=True)) == ["draft", "submitted"]
     assert AnnualAssessment.objects.filter(year=this, status="assessed").count() == 1
-
-
-def test_scale_makes_sure_there_are_exactly_n_synthetic_studios():
-    seed(verbosity=0)
-    demo = row_counts()
-    seed(scale=50, verbosity=0)
-    assert SYNTHETIC_STUDIOS.count() == 50
-    assert SYNTHETIC_UNITS.filter(kind=UnionKind.UNIT).count() == 50
-    assert Leader.objects.count() == demo["studios.Leader"] + 50
-    assert Member.objects.filter(studio__in=SYNTHETIC_STUDIOS).count() == 150
-    # each synthetic studio has its own unit, and its name follows 第六条
-    assert SYNTHETIC_STUDIOS.values("unit").distinct().count() == 50
-    assert all(s.name == studio_name_for(s.leader.name) and s.unit == s.leader.unit
-               for s in SYNTHETIC_STUDIOS.select_related("leader", "unit"))
-
-    scaled = row_counts()
-    output = seed(scale=50)
-    assert row_counts() == scaled
-    assert "本次新建 0 个" in output
-
-    seed(scale=60, verbosity=0)
-    after = row_counts()
-    assert SYNTHETIC_STUDIOS.count() == 60
-    assert after["studios.Studio"] - scaled["studios.Studio"] == 10
-    assert after["unions.Union"] - scaled["unions.Union"] == 10
-    assert after["studios.Member"] - scaled["studios.Member"] == 30
-    assert after["unions.User"] == scaled["unions.User"]
-    assert_tree_is_sound()
-
-
-def test_synthetic_units_sit_in_the_tree_under_their_recommending_union():
-    seed(scale=40, verbosity=0)
-    assert_tree_is_sound()
-    recommending = Union.objects.filter(kind__in=RECOMMENDING_KINDS)
-    # round-robin: 40 units over 15 county and direct unions put at least two under each
-    for parent in recommending:
-        children = SYNTHETIC_UNITS.filter(recommending_union=parent)
-        assert children.count() >= 2, parent.name
-        # the materialized-path subtree query (how scoping works) finds them
-        subtree = Union.objects.filter(path__startswith=parent.path)
-        assert set(children) <= set(subtree)
-        assert Union.objects.get(pk=parent.pk).numchild == Union.objects.get_children(parent).count()
-    county = Union.objects.get(name="榕城区总工会")
-    assert SYNTHETIC_STUDIOS.filter(unit__path__startswith=county.path).exists()
-    # the demo units keep their places: synthetic paths continue after the existing children
-    demo_unit = Union.objects.get(name="揭阳市金叶机械制造有限公司工会")
-    assert demo_unit.path == county.path + "0001"
-    # treebeard can still add a child after the bulk insert without clashing with a computed path
-    added = union_create(parent=county, name="后来新增单位工会", kind=UnionKind.UNIT)
-    assert added.recommending_union == county
-    assert Union.objects.get(pk=county.pk).numchild == Union.objects.get_children(county).count()
-    assert_tree_is_sound()
-
-
-def test_scale_fills_a_gap_and_reuses_the_left_over_unit():
-    seed(scale=20, verbosity=0)
-    gone = SYNTHETIC_STUDIOS.get(name=studio_name_for("合成领衔人00007"))
-    unit = gone.unit
-    gone.delete()  # its unit union (and leader) stay behind
-    units_before = SYNTHETIC_UNITS.count()
-    seed(scale=20, verbosity=0)
-    assert SYNTHETIC_STUDIOS.count() == 20
-    assert SYNTHETIC_STUDIOS.get(name=studio_name_for("合成领衔人00007")).unit == unit
-    assert SYNTHETIC_UNITS.count() == units_before
-    assert_tree_is_sound()
 
 
 def test_scale_rejects_a_negative_number():

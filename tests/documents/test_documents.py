@@ -258,3 +258,31 @@ def test_the_documents_benchmark_runs(db):
     call_command("bench_documents", "--renders", "2", "--certificates", "3", "--studios", "2", stdout=out)
     text = out.getvalue()
     assert "命名决定（2 家" in text and "证书 3 份" in text and "内存" in text
+
+
+def test_asking_for_certificates_renders_nothing_in_the_request_and_queues_them_for_document_workers(
+        city, concluded, login, django_capture_on_commit_callbacks, monkeypatch):
+    from config.celery import app
+
+    renders = []
+    monkeypatch.setattr(rendering, "render_document", lambda *args: renders.append(args))  # any render is counted
+    client = login(city)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(reverse("documents:produce", args=[concluded.pk, "certificates"]))
+        client.get(reverse("documents:round_documents", args=[concluded.pk]))
+        client.get(reverse("documents:round_documents_status", args=[concluded.pk]))
+    assert response.status_code == 302 and renders == []
+    document = OfficialDocument.objects.get()
+    assert (document.status, document.progress, document.file.name) == (DocumentStatus.PENDING, 0, "")
+    assert len(queued) == 1  # the task, sent after the commit; it runs in a worker
+    assert app.amqp.router.route({}, produce_document.name)["queue"].name == "documents"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_worker_process_loads_the_renderer_and_fonts_as_it_starts(settings, monkeypatch, enabled):
+    from celery.signals import worker_process_init
+
+    settings.DOCUMENT_WARM_UP = enabled
+    monkeypatch.setattr(rendering, "_font_config", None)
+    worker_process_init.send(sender=None)
+    assert (rendering._font_config is not None) == enabled

@@ -2,9 +2,10 @@
 their naming rounds, cycle assessments, rectifications and recommendations, each step through its services.
 
 Idempotent: everything is keyed on unique union names, usernames and studio
-names, so a second run creates nothing. `--scale N` makes sure N synthetic
-studios exist (each with its own unit union, a leader and 3 members), written
-with bulk inserts so that benchmarks with tens of thousands of rows stay fast.
+names, so a second run creates nothing. `--scale N` makes sure a national-scale
+synthetic world of N studios exists beside the demo (core/scale: unions, accounts,
+studios, members, applications in every state with their reviews and history,
+audit entries), written with COPY on PostgreSQL; a rerun adds only the difference.
 """
 import contextlib
 import datetime
@@ -18,7 +19,6 @@ from unittest import mock
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Max
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from studios import alliance_services
 from studios import lifecycle_services as lifecycle
 from studios import record_services
 from studios.models import (
-    STUDIO_NAME_SUFFIX, Alliance, ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, Delisting, DelistReason,
+    Alliance, ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, Delisting, DelistReason,
     HonourKind, JointProjectStatus, Leader, Member, MemberRole, ResultKind, Studio, TrainingKind,
     studio_name_for,
 )
@@ -35,7 +35,9 @@ from assessments.models import (
     CYCLE_DIMENSIONS, AnnualAssessment, AnnualReport, AssessmentCycle, CycleGrade, Honour, Recommendation,
     Rectification,
 )
-from core.personal_data import id_check_character, synthetic_id_number
+from core.personal_data import id_check_character
+from core.scale import ensure_scale, synthetic_studios
+from core.scale.tree import BENCHMARK_ACCOUNTS
 from documents import services as document_services
 from documents.models import DocumentKind
 from reviews import application_services, decision_services, panel_services
@@ -239,14 +241,6 @@ def area_of(unit):
     return AREA_CODES.get(unit.recommending_union.name if unit.recommending_union else "", JIEYANG)
 
 
-# Synthetic rows for --scale; the prefixes tell them apart from the demo data.
-SYNTHETIC_UNIT = "合成单位{:05d}工会"
-SYNTHETIC_LEADER = "合成领衔人{:05d}"
-SYNTHETIC_LEADER_PREFIX = "合成领衔人"
-SYNTHETIC_MEMBER_ROLES = [MemberRole.CORE, MemberRole.MEMBER, MemberRole.MEMBER]
-BATCH = 1000
-
-
 @contextlib.contextmanager
 def clock_at(day):
     """Runs the services as if on `day` (from 9:00, a second per call), so the demo's history,
@@ -298,22 +292,18 @@ def _member_role(index, count):
     return MemberRole.MENTOR if count >= 5 and index == count - 1 else MemberRole.MEMBER
 
 
-def _synthetic_number(studio_name):
-    return int(studio_name[len(SYNTHETIC_LEADER_PREFIX):-len(STUDIO_NAME_SUFFIX)])
-
-
 class Command(BaseCommand):
     help = "建立演示数据（揭阳市工会组织树、各角色演示账号、创新工作室）；--scale N 另确保共有 N 个合成工作室，用于性能测试。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=int, default=0, metavar="N", help="确保共有 N 个合成工作室（批量写入）")
+        parser.add_argument("--scale", type=int, default=0, metavar="N", help="确保共有 N 个合成工作室及其成员、申报、评审和操作记录（批量写入）")
 
     def handle(self, *args, scale=0, verbosity=1, **options):
         if scale < 0:
             raise CommandError("--scale 不能为负数。")
         self.created = dict.fromkeys(
             ["unions", "accounts", "studios", "members", "rounds", "alliances", "cycles", "rectifications",
-             "recommendations", "synthetic", "synthetic_unions"], 0)
+             "recommendations"], 0)
         # All or nothing: a failed run leaves no half-built tree.
         with demo_mail_stays_in_the_inbox(), transaction.atomic(), demo_day():
             unions = self._union_tree()
@@ -328,8 +318,8 @@ class Command(BaseCommand):
             self._cycles()  # after last year's round, whose expert panel it reuses; before 第九条's yearly work
             self._annual()
             self._subsidies()
-            if scale:
-                self._scale(scale)
+        # After the demo and outside its clock: the synthetic world carries its own dates.
+        self.scaled = ensure_scale(scale, DEMO_PASSWORD) if scale else {}
         if verbosity:
             self._summary(scale)
 
@@ -1020,73 +1010,6 @@ class Command(BaseCommand):
             grant_services.grant_close(city, grants["赖秀英"], from_status=GrantStatus.TRANSFERRED,
                                        note="补助资金已全部用于场所和设备。")
 
-    # --scale: synthetic studios, written in bulk -----------------------------------------------
-
-    def _scale(self, total):
-        """Adds the synthetic studios still missing, with their unit unions placed in the tree by path."""
-        have = set(map(_synthetic_number, Studio.objects.filter(
-            name__startswith=SYNTHETIC_LEADER_PREFIX).values_list("name", flat=True)))
-        need = total - len(have)
-        if need <= 0:
-            return
-        # Fill the lowest free numbers, so a gap left by a deleted studio is filled first.
-        numbers = [n for n in range(1, total + len(have) + 1) if n not in have][:need]
-
-        # A synthetic unit left behind by a deleted studio is reused, not inserted twice.
-        units = Union.objects.filter(name__startswith=SYNTHETIC_UNIT[:4]).in_bulk(field_name="name")
-        parents = list(Union.objects.filter(kind__in=[UnionKind.COUNTY, UnionKind.DIRECT]).order_by("path"))
-        if not parents:
-            raise CommandError("组织树中没有县（市、区）总工会或市直基层工会，无法挂接合成单位。")
-        last_step = {p.pk: self._last_child_step(p) for p in parents}
-        new_units = []
-        for number in numbers:
-            name = SYNTHETIC_UNIT.format(number)
-            if name in units:
-                continue
-            parent = parents[(number - 1) % len(parents)]  # round-robin over the recommending unions
-            last_step[parent.pk] += 1
-            units[name] = Union(
-                name=name, kind=UnionKind.UNIT, recommending_union=parent,  # 第六条: the parent recommends
-                path=Union._get_path(parent.path, parent.depth + 1, last_step[parent.pk]),
-                depth=parent.depth + 1, numchild=0,
-            )
-            new_units.append(units[name])
-        # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35, which the rows below rely on.
-        Union.objects.bulk_create(new_units, batch_size=BATCH)
-        # bulk_create bypasses treebeard, so the parents' child counts are set from the real rows.
-        for parent in {u.recommending_union for u in new_units}:
-            children = Union.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).count()
-            Union.objects.filter(pk=parent.pk).update(numchild=children)
-        self.created["synthetic_unions"] = len(new_units)
-
-        # A leader left behind by a deleted studio is the same person (one row per 身份证号): reused.
-        leaders = {leader.name: leader for leader in Leader.objects.filter(
-            name__startswith=SYNTHETIC_LEADER_PREFIX, studios__isnull=True)}
-        leaders.update((leader.name, leader) for leader in Leader.objects.bulk_create([
-            Leader(name=SYNTHETIC_LEADER.format(n), unit=units[SYNTHETIC_UNIT.format(n)],
-                   honour=HonourKind.MUNICIPAL_MODEL, honour_year=2015 + n % 8, job_title="技术骨干",
-                   id_number=synthetic_id_number(n), mobile=f"139{n:08d}")
-            for n in numbers if SYNTHETIC_LEADER.format(n) not in leaders
-        ], batch_size=BATCH))
-        leaders = [leaders[SYNTHETIC_LEADER.format(n)] for n in numbers]
-        studios = Studio.objects.bulk_create([
-            Studio(name=studio_name_for(leader.name), unit=leader.unit, leader=leader, named_year=2023 + n % 3,
-                   decision_number=f"揭工总〔{2023 + n % 3}〕{n % 30 + 1}号", field="合成数据")
-            for n, leader in zip(numbers, leaders)
-        ], batch_size=BATCH)
-        Member.objects.bulk_create([
-            Member(studio=studio, name=f"合成成员{n:05d}-{i + 1}", role=role)
-            for n, studio in zip(numbers, studios) for i, role in enumerate(SYNTHETIC_MEMBER_ROLES)
-        ], batch_size=BATCH)
-        self.created["synthetic"] = len(studios)
-
-    @staticmethod
-    def _last_child_step(parent):
-        """The step of the parent's last child in the materialized path, 0 when it has none."""
-        last = Union.objects.filter(
-            path__startswith=parent.path, depth=parent.depth + 1).aggregate(last=Max("path"))["last"]
-        return Union._str2int(last[-Union.steplen:]) if last else 0
-
     def _summary(self, scale):
         c = self.created
         self.stdout.write(self.style.SUCCESS(
@@ -1095,11 +1018,11 @@ class Command(BaseCommand):
             f"周期考核 {c['cycles']} 次、限期整改 {c['rectifications']} 项、推荐评先 {c['recommendations']} 项。"
         ))
         if scale:
-            total = Studio.objects.filter(name__startswith=SYNTHETIC_LEADER_PREFIX).count()
-            self.stdout.write(
-                f"合成工作室：本次新建 {c['synthetic']} 个（含单位工会 {c['synthetic_unions']} 个、领衔人 {c['synthetic']} 名、"
-                f"成员 {c['synthetic'] * len(SYNTHETIC_MEMBER_ROLES)} 人），现共 {total} 个。"
-            )
+            written = "、".join(f"{table} {count:,} 条" for table, count in self.scaled.items())
+            self.stdout.write(f"合成数据（--scale {scale}）：本次写入 {written}；现共合成工作室 "
+                              f"{synthetic_studios().count():,} 个。")
+            self.stdout.write("性能测试账号（密码同演示账号）：" + "、".join(
+                f"{username}（{Role(role).label}）" for username, role in BENCHMARK_ACCOUNTS.items()))
         self.stdout.write("演示账号：")
         for username, full_name, role, union, _title in ACCOUNTS:
             self.stdout.write(f"  {username:<8}{Role(role).label}（{full_name}，{union}）")
