@@ -1,0 +1,143 @@
+"""Search by any part of a name: every page that finds studios, leaders, members, unions or applications by
+what someone typed calls the function here for what it lists, and gets back its own queryset narrowed, so
+scoping, filters, ordering and paging stay the page's (one condition more, no query more).
+
+What matches is the same everywhere: the typed text, trimmed, anywhere in one of the names of the row, ignoring
+the case of Latin letters. A studio is found by its own name, its leader's or its unit's; a leader by its name
+or its unit's; a member by its name or its studio; an application by its leader's name or its unit's.
+
+How, on PostgreSQL (migration core/0004_search_names), for 100,000 studios and more:
+- Each searched table has two columns the models do not declare, kept by the database itself: `search_text`,
+  the row's names lower-cased and joined by U+001F, and `search_grams`, every piece of it of one and two
+  characters. The database fills them (generated columns; triggers where the names come from other tables,
+  following a leader's or a union's rename), so rows written any way — the ORM, bulk inserts, COPY, a restore —
+  are found, and no Python code has to remember to.
+- A text of three characters or more is `search_text LIKE '%…%'`, answered by a pg_trgm GIN index. A trigram
+  index cannot answer one or two characters, and Chinese names are often that short (张伟, 汕头): those are
+  `search_grams @> ARRAY['…']`, answered by a GIN index on the array, whose statistics also tell the planner how
+  common a piece is (a common one is read in list order and stops at the page; a rare one through the index).
+- All of a studio's names in one column of the studio make the search one indexed condition on the listed
+  table; an OR across three joined tables is something no index can answer.
+Elsewhere (SQLite, the embedded default): icontains over the same names, a scan, quick at a city's size.
+"""
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.lookups import DataContains
+from django.db import connections
+from django.db.models import Expression, Q, TextField
+from django.db.models.expressions import Col
+from django.db.models.lookups import Contains
+from django.utils.text import smart_split, unescape_string_literal
+
+from studios.models import AllianceMembership, Studio
+from unions.models import Union
+
+# Joins the names in `search_text`; typed text containing it cannot match a name.
+SEPARATOR = "\x1f"
+
+
+def studios(queryset, text):
+    """Studios with `text` in their name, their leader's name or their unit's name."""
+    return _search(queryset, text, ["name", "leader__name", "unit__name"])
+
+
+def of_studios(queryset, text):
+    """Rows of a studio (grants, evaluations, rectifications...: a `studio` foreign key) whose studio matches."""
+    text = text.strip()
+    return queryset.filter(_of_studios(text)) if text else queryset
+
+
+def leaders(queryset, text):
+    """Leaders with `text` in their name or their unit's name."""
+    return _search(queryset, text, ["name"], also=lambda text: Q(unit__in=unions(Union.objects.all(), text)))
+
+
+def members(queryset, text):
+    """Members with `text` in their name, or members of a studio that matches it."""
+    return _search(queryset, text, ["name"], also=_of_studios)
+
+
+def unions(queryset, text):
+    """Unions with `text` in their name."""
+    return _search(queryset, text, ["name"])
+
+
+def applications(queryset, text):
+    """Applications with `text` in their leader's name or their unit's name."""
+    return _search(queryset, text, ["leader_name", "unit__name"])
+
+
+def alliances(queryset, text):
+    """Alliances with `text` in their name or field, or with a member studio that matches it. Through a
+    subquery, so that an alliance with several matching members is listed once. (A few dozen alliances: their
+    own names need no index.)"""
+    text = text.strip()
+    if not text:
+        return queryset
+    members = AllianceMembership.objects.filter(_of_studios(text)).values("alliance")
+    return queryset.filter(Q(name__icontains=text) | Q(field__icontains=text) | Q(pk__in=members))
+
+
+def recommendations(queryset, text):
+    """Recommendations (第十四条) whose studio matches `text`, or with it in the nominee or the result's title."""
+    text = text.strip()
+    if not text:
+        return queryset
+    return queryset.filter(_of_studios(text) | Q(nominee__icontains=text) | Q(result__title__icontains=text))
+
+
+class NameSearchAdmin:
+    """For a ModelAdmin whose list (and the autocomplete widgets it serves) searches through `name_search`, one of
+    the functions above. Like the admin's own search, each word (or "quoted phrase") typed must match."""
+
+    name_search = None  # staticmethod(one of the functions above)
+
+    def get_search_results(self, request, queryset, search_term):
+        for word in smart_split(search_term):
+            if word[0] in "\"'" and word[0] == word[-1]:
+                word = unescape_string_literal(word)
+            queryset = self.name_search(queryset, word)
+        return queryset, False
+
+
+def _of_studios(text):
+    return Q(studio__in=studios(Studio.objects.all(), text).values("pk"))
+
+
+def _search(queryset, text, names, also=None):
+    """`queryset` narrowed to rows with `text` in one of their `names` (lookups to text fields), or matching the
+    condition `also(text)` builds."""
+    text = text.strip()
+    if not text:
+        return queryset
+    if connections[queryset.db].vendor == "postgresql":
+        condition = Q(_indexed(text))
+    else:
+        condition = Q()
+        for name in names:
+            condition |= Q(**{f"{name}__icontains": text})
+    if also:
+        condition |= also(text)
+    return queryset.filter(condition)
+
+
+def _indexed(text):
+    """The condition on the listed table's own search columns that its indexes answer."""
+    text = text.lower()
+    if SEPARATOR in text:
+        return Q(pk__in=[])
+    if len(text) < 3:
+        return DataContains(_OwnColumn("search_grams", ArrayField(TextField())), [text])
+    return Contains(_OwnColumn("search_text", TextField()), text)
+
+
+class _OwnColumn(Expression):
+    """A column of the queryset's own table that the database keeps and the model does not declare. It resolves
+    to the table's alias in the query, which Django renames when the query becomes a subquery."""
+
+    def __init__(self, column, field):
+        field.set_attributes_from_name(column)
+        super().__init__(output_field=field)
+        self.column = column
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        return Col(query.get_initial_alias(), self.output_field)
