@@ -7,15 +7,15 @@ the case of Latin letters. A studio is found by its own name, its leader's or it
 or its unit's; a member by its name or its studio; an application by its leader's name or its unit's.
 
 How, on PostgreSQL (migration core/0004_search_names), for 100,000 studios and more:
-- Each searched table has two columns the models do not declare, kept by the database itself: `search_text`,
-  the row's names lower-cased and joined by U+001F, and `search_grams`, every piece of it of one and two
-  characters. The database fills them (generated columns; triggers where the names come from other tables,
-  following a leader's or a union's rename), so rows written any way — the ORM, bulk inserts, COPY, a restore —
-  are found, and no Python code has to remember to.
-- A text of three characters or more is `search_text LIKE '%…%'`, answered by a pg_trgm GIN index. A trigram
-  index cannot answer one or two characters, and Chinese names are often that short (张伟, 汕头): those are
-  `search_grams @> ARRAY['…']`, answered by a GIN index on the array, whose statistics also tell the planner how
-  common a piece is (a common one is read in list order and stops at the page; a rare one through the index).
+- Each searched table has a column the models do not declare, `search_text`: the row's names lower-cased and
+  joined by U+001F. The database fills it (a generated column; triggers where the names come from other tables,
+  which also follow a leader's or a union's rename), so rows written any way — the ORM, bulk inserts, COPY in
+  core/scale, a restore — are found, and no Python code has to remember to.
+- A text of three characters or more is `search_text LIKE '%…%'`, answered by a pg_trgm GIN index on it. A
+  trigram index cannot answer one or two characters, and Chinese names are often that short (张伟, 汕头): those
+  are `search_grams(search_text) @> ARRAY['…']`, answered by a GIN index on that expression, the text's pieces of
+  one and two characters. The pieces are indexed, not stored: stored, they would triple a studio row's width
+  for every page that reads studios.
 - All of a studio's names in one column of the studio make the search one indexed condition on the listed
   table; an OR across three joined tables is something no index can answer.
 Elsewhere (SQLite, the embedded default): icontains over the same names, a scan, quick at a city's size.
@@ -23,13 +23,12 @@ Elsewhere (SQLite, the embedded default): icontains over the same names, a scan,
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.lookups import DataContains
 from django.db import connections
-from django.db.models import Expression, Q, TextField
+from django.db.models import Expression, Func, Q, TextField
 from django.db.models.expressions import Col
 from django.db.models.lookups import Contains
 from django.utils.text import smart_split, unescape_string_literal
 
 from studios.models import AllianceMembership, Studio
-from unions.models import Union
 
 # Joins the names in `search_text`; typed text containing it cannot match a name.
 SEPARATOR = "\x1f"
@@ -48,12 +47,12 @@ def of_studios(queryset, text):
 
 def leaders(queryset, text):
     """Leaders with `text` in their name or their unit's name."""
-    return _search(queryset, text, ["name"], also=lambda text: Q(unit__in=unions(Union.objects.all(), text)))
+    return _search(queryset, text, ["name"], related=("unit", unions))
 
 
 def members(queryset, text):
     """Members with `text` in their name, or members of a studio that matches it."""
-    return _search(queryset, text, ["name"], also=_of_studios)
+    return _search(queryset, text, ["name"], related=("studio", studios))
 
 
 def unions(queryset, text):
@@ -103,21 +102,26 @@ def _of_studios(text):
     return Q(studio__in=studios(Studio.objects.all(), text).values("pk"))
 
 
-def _search(queryset, text, names, also=None):
-    """`queryset` narrowed to rows with `text` in one of their `names` (lookups to text fields), or matching the
-    condition `also(text)` builds."""
+def _search(queryset, text, names, related=None):
+    """`queryset` narrowed to rows with `text` in one of their `names` (lookups to text fields), or, with
+    `related` = (foreign key, search function), whose related row that function finds."""
     text = text.strip()
     if not text:
         return queryset
+    if related:
+        field, search = related
+        theirs = Q(**{f"{field}__in": search(queryset.model._meta.get_field(field).related_model.objects.all(),
+                                               text).values("pk")})
     if connections[queryset.db].vendor == "postgresql":
-        condition = Q(_indexed(text))
-    else:
-        condition = Q()
-        for name in names:
-            condition |= Q(**{f"{name}__icontains": text})
-    if also:
-        condition |= also(text)
-    return queryset.filter(condition)
+        if not related:
+            return queryset.filter(_indexed(text))
+        # Each part through its own index, joined by UNION: no index answers an OR of the two.
+        own = queryset.model.objects.filter(_indexed(text)).order_by().values("pk")
+        return queryset.filter(pk__in=own.union(queryset.model.objects.filter(theirs).order_by().values("pk")))
+    condition = Q()
+    for name in names:
+        condition |= Q(**{f"{name}__icontains": text})
+    return queryset.filter(condition | theirs if related else condition)
 
 
 def _indexed(text):
@@ -125,19 +129,20 @@ def _indexed(text):
     text = text.lower()
     if SEPARATOR in text:
         return Q(pk__in=[])
+    column = _OwnColumn("search_text")
     if len(text) < 3:
-        return DataContains(_OwnColumn("search_grams", ArrayField(TextField())), [text])
-    return Contains(_OwnColumn("search_text", TextField()), text)
+        return DataContains(Func(column, function="search_grams", output_field=ArrayField(TextField())), [text])
+    return Contains(column, text)
 
 
 class _OwnColumn(Expression):
     """A column of the queryset's own table that the database keeps and the model does not declare. It resolves
     to the table's alias in the query, which Django renames when the query becomes a subquery."""
 
-    def __init__(self, column, field):
+    def __init__(self, column):
+        field = TextField()
         field.set_attributes_from_name(column)
         super().__init__(output_field=field)
-        self.column = column
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
         return Col(query.get_initial_alias(), self.output_field)

@@ -1,11 +1,11 @@
 """Search by any part of a name, on PostgreSQL (core/search.py says why it is built this way).
 
-Adds to every searched table two columns the models do not declare, `search_text` (the lower-cased names a row
-is found by, joined by U+001F) and `search_grams` (its pieces of one and two characters), with a pg_trgm GIN index
-on the first and a GIN index on the second. The database keeps them: generated columns where the names are the
-row's own, triggers where they come from other tables (a studio's leader and unit, an application's unit), so
-rows written by any means — the ORM, bulk inserts, COPY, a restore — are found. On SQLite this migration does
-nothing: core/search.py searches with icontains there.
+Adds to every searched table a column the models do not declare, `search_text`: the lower-cased names a row is
+found by, joined by U+001F. The database keeps it: a generated column where the names are the row's own, triggers
+where they come from other tables (a studio's leader and unit, an application's unit), so rows written by any
+means — the ORM, bulk inserts, COPY, a restore — are found. Two GIN indexes on it: pg_trgm's, and one on its
+pieces of one and two characters, `search_grams(search_text)`. On SQLite this migration does nothing:
+core/search.py searches with icontains there.
 """
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
@@ -14,8 +14,9 @@ SEPARATOR = r"E'\x1f'"
 
 FUNCTIONS = rf"""
 -- Every piece of one and two characters of `t`, none across the separator. Duplicates stay: the GIN index
--- keeps each key once per row, and dropping them here would cost more than it saves.
-CREATE FUNCTION search_grams(t text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+-- keeps each key once per row. Only indexed, never stored (a studio's pieces would triple the width of its row),
+-- so it is priced high: the planner reads the index rather than compute it for every row.
+CREATE FUNCTION search_grams(t text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
 DECLARE
     grams text[] := '{{}}';
     previous text := '';
@@ -93,29 +94,27 @@ DROP FUNCTION search_grams(text);
 """
 
 
-def columns(table, text):
-    """The two columns of `table` and their indexes; `text` is the generation expression, or None when triggers
-    set the text (a plain column then)."""
+def column(table, text):
+    """The search column of `table` and its indexes; `text` is the generation expression, or None when triggers
+    set it (a plain column then)."""
     kind = f"GENERATED ALWAYS AS ({text}) STORED" if text else "NOT NULL DEFAULT ''"
-    # A generated column cannot read another one: the pieces are generated from the same expression.
     return f"""
 ALTER TABLE {table} ADD COLUMN search_text text {kind};
-ALTER TABLE {table} ADD COLUMN search_grams text[] GENERATED ALWAYS AS (search_grams({text or "search_text"})) STORED;
 CREATE INDEX {table}_search_text ON {table} USING gin (search_text gin_trgm_ops);
-CREATE INDEX {table}_search_grams ON {table} USING gin (search_grams);
+CREATE INDEX {table}_search_grams ON {table} USING gin (search_grams(search_text));
 """
 
 
-def drop_columns(table):
-    return f"ALTER TABLE {table} DROP COLUMN search_grams, DROP COLUMN search_text;"
+def drop_column(table):
+    return f"ALTER TABLE {table} DROP COLUMN search_text;"
 
 
 TABLES = f"""
-{columns("unions_union", "lower(name)")}
-{columns("studios_leader", "lower(name)")}
-{columns("studios_member", "lower(name)")}
-{columns("studios_studio", None)}
-{columns("reviews_application", None)}
+{column("unions_union", "lower(name)")}
+{column("studios_leader", "lower(name)")}
+{column("studios_member", "lower(name)")}
+{column("studios_studio", None)}
+{column("reviews_application", None)}
 
 CREATE TRIGGER search_text BEFORE INSERT OR UPDATE OF name, leader_id, unit_id ON studios_studio
     FOR EACH ROW EXECUTE FUNCTION search_studio_row();
@@ -142,11 +141,11 @@ DROP TRIGGER search_text_of_studios_renamed ON studios_leader;
 DROP TRIGGER search_text_of_studios ON studios_leader;
 DROP TRIGGER search_text ON reviews_application;
 DROP TRIGGER search_text ON studios_studio;
-{drop_columns("reviews_application")}
-{drop_columns("studios_studio")}
-{drop_columns("studios_member")}
-{drop_columns("studios_leader")}
-{drop_columns("unions_union")}
+{drop_column("reviews_application")}
+{drop_column("studios_studio")}
+{drop_column("studios_member")}
+{drop_column("studios_leader")}
+{drop_column("unions_union")}
 """
 
 
