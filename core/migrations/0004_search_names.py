@@ -1,11 +1,11 @@
 """Search by any part of a name, on PostgreSQL (core/search.py says why it is built this way).
 
-Adds to every searched table a column the models do not declare, `search_text`: the lower-cased names a row is
-found by, joined by U+001F. The database keeps it: a generated column where the names are the row's own, triggers
-where they come from other tables (a studio's leader and unit, an application's unit), so rows written by any
-means — the ORM, bulk inserts, COPY, a restore — are found. Two GIN indexes on it: pg_trgm's, and one on its
-pieces of one and two characters, `search_grams(search_text)`. On SQLite this migration does nothing:
-core/search.py searches with icontains there.
+Adds to every searched table two columns the models do not declare: `search_text`, the lower-cased names a row
+is found by, joined by U+001F, with a pg_trgm GIN index; and `search_grams`, its pieces of one and two characters
+as a tsvector (each once, compact), with a GIN index. The database keeps them: generated columns where the names
+are the row's own, triggers where they come from other tables (a studio's leader and unit, an application's
+unit), so rows written by any means — the ORM, bulk inserts, COPY, a restore — are found. On SQLite this
+migration does nothing: core/search.py searches with icontains there.
 """
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
@@ -13,10 +13,8 @@ from django.db import migrations
 SEPARATOR = r"E'\x1f'"
 
 FUNCTIONS = rf"""
--- Every piece of one and two characters of `t`, none across the separator. Duplicates stay: the GIN index
--- keeps each key once per row. Only indexed, never stored (a studio's pieces would triple the width of its row),
--- so it is priced high: the planner reads the index rather than compute it for every row.
-CREATE FUNCTION search_grams(t text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
+-- Every piece of one and two characters of `t`, none across the separator (array_to_tsvector drops repeats).
+CREATE FUNCTION search_grams(t text) RETURNS text[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
     grams text[] := '{{}}';
     previous text := '';
@@ -95,18 +93,22 @@ DROP FUNCTION search_grams(text);
 
 
 def column(table, text):
-    """The search column of `table` and its indexes; `text` is the generation expression, or None when triggers
-    set it (a plain column then)."""
+    """The search columns of `table` and their indexes; `text` is the generation expression, or None when
+    triggers set it (a plain column then)."""
     kind = f"GENERATED ALWAYS AS ({text}) STORED" if text else "NOT NULL DEFAULT ''"
+    # A generated column cannot read another one: the pieces are generated from the same expression. Stored,
+    # because computing them for each row a query reads is far slower than reading them.
     return f"""
 ALTER TABLE {table} ADD COLUMN search_text text {kind};
+ALTER TABLE {table} ADD COLUMN search_grams tsvector
+    GENERATED ALWAYS AS (array_to_tsvector(search_grams({text or "search_text"}))) STORED;
 CREATE INDEX {table}_search_text ON {table} USING gin (search_text gin_trgm_ops);
-CREATE INDEX {table}_search_grams ON {table} USING gin (search_grams(search_text));
+CREATE INDEX {table}_search_grams ON {table} USING gin (search_grams);
 """
 
 
 def drop_column(table):
-    return f"ALTER TABLE {table} DROP COLUMN search_text;"
+    return f"ALTER TABLE {table} DROP COLUMN search_grams, DROP COLUMN search_text;"
 
 
 TABLES = f"""
