@@ -104,6 +104,9 @@ ALTER TABLE {table} ADD COLUMN search_grams tsvector
     GENERATED ALWAYS AS (array_to_tsvector(search_grams({text or "search_text"}))) STORED;
 CREATE INDEX {table}_search_text ON {table} USING gin (search_text gin_trgm_ops);
 CREATE INDEX {table}_search_grams ON {table} USING gin (search_grams);
+-- Finer statistics: with the default, a piece found in no sampled row is guessed in 0.5% of them, and the planner
+-- walks the list's order hoping to fill a page early, through every row when nothing matches.
+ALTER TABLE {table} ALTER COLUMN search_grams SET STATISTICS 1000, ALTER COLUMN search_text SET STATISTICS 1000;
 """
 
 
