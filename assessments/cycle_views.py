@@ -3,12 +3,12 @@ and the collective decision of 第十一条."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import search
 from core.conflicts import Conflict
 from core.history import hide_reviewers, timeline
 from core.lists import paginate, render_paged
@@ -82,7 +82,7 @@ def cycle_detail(request, pk):
     if status in EvaluationStatus.values:
         evaluations = evaluations.filter(status=status)
     if query:
-        evaluations = evaluations.filter(Q(studio__name__contains=query) | Q(studio__unit__name__contains=query))
+        evaluations = search.of_studios(evaluations, query)
     municipal = is_municipal_staff(user)
     area = (cycles.area_evaluations(cycle, user.union) if user.role == Role.RECOMMENDING_STAFF and user.union_id
             else None)

@@ -3,12 +3,12 @@ and the steps from proposal to outcome. The municipal union keeps it; units see 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import search
 from core.lists import paginate, render_paged
 from reviews.views.common import add_form_errors, report_errors
 from studios.models import TITLED_STATES, Studio
@@ -35,8 +35,7 @@ def recommendation_list(request):
     if status in RecommendationStatus.values:
         recommendations = recommendations.filter(status=status)
     if query:
-        recommendations = recommendations.filter(Q(studio__name__contains=query) | Q(nominee__contains=query)
-                                                 | Q(result__title__contains=query))
+        recommendations = search.recommendations(recommendations, query)
     municipal = is_municipal_staff(request.user)
     return render_paged(request, "assessments/recommendation_list.html", "assessments/_recommendations.html", {
         "page": paginate(request, recommendations), "honours": Honour.choices, "statuses": RecommendationStatus.choices,

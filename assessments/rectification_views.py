@@ -2,12 +2,12 @@
 delisting is proposed, its confirmation or a new deadline."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import search
 from core.conflicts import Conflict
 from core.downloads import download
 from core.history import timeline
@@ -31,7 +31,7 @@ def rectification_list(request):
     if status in RectificationStatus.values:
         rectifications = rectifications.filter(status=status)
     if query:
-        rectifications = rectifications.filter(Q(studio__name__contains=query) | Q(studio__unit__name__contains=query))
+        rectifications = search.of_studios(rectifications, query)
     return render_paged(request, "assessments/rectification_list.html", "assessments/_rectifications.html", {
         "page": paginate(request, rectifications), "statuses": RectificationStatus.choices, "status": status,
         "q": query, "today": timezone.localdate()})

@@ -1,7 +1,9 @@
 """Read-only admin for the naming workflow: records change only on their own pages, through the services."""
 from django.contrib import admin
 
+from core import search
 from core.admin_mixins import MaskedPersonalDataAdmin, ReadOnlyAdmin, ReadOnlyInline
+from core.search import NameSearchAdmin
 
 from .models import (
     Application, ApplicationAttachment, ApplicationMember, ApplicationResult, Assignment, Deliberation, ExpertPanel,
@@ -32,10 +34,11 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(MaskedPersonalDataAdmin, ReadOnlyAdmin):
+class ApplicationAdmin(MaskedPersonalDataAdmin, NameSearchAdmin, ReadOnlyAdmin):
     list_display = ["__str__", "unit", "naming_round", "status", "submitted_at", "updated_at"]
     list_filter = ["status", "naming_round"]
-    search_fields = ["leader_name", "unit__name"]
+    search_fields = ["leader_name", "unit__name"]  # searched by core.search
+    name_search = staticmethod(search.applications)
     list_select_related = ["unit", "naming_round"]
     inlines = [MemberInline, ResultInline, AttachmentInline]
 

@@ -83,13 +83,6 @@ def attachment_detail(user, pk):
     return get_scoped_object_or_404(user, queryset, pk=pk)
 
 
-def search_applications(queryset, text):
-    text = text.strip()
-    if not text:
-        return queryset
-    return queryset.filter(Q(leader_name__icontains=text) | Q(unit__name__icontains=text))
-
-
 def available_actions(user, application):
     """The actions this user may take on the application now, as (name, label, needs_comment, confirm)."""
     phase = application.naming_round.phase

@@ -7,7 +7,9 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from core import search
 from core.admin_mixins import MaskedPersonalDataAdmin, ReadOnlyAdmin, ReadOnlyInline
+from core.search import NameSearchAdmin
 
 from .models import (
     Alliance, AllianceMembership, ChangeRequest, Delisting, FormerName, JointProject, Leader, Member, Studio,
@@ -22,10 +24,11 @@ class MemberInline(MaskedPersonalDataAdmin, admin.TabularInline):
 
 
 @admin.register(Studio)
-class StudioAdmin(admin.ModelAdmin):
+class StudioAdmin(NameSearchAdmin, admin.ModelAdmin):
     list_display = ["name", "unit", "recommending_union", "leader", "status", "named_year", "member_count"]
     list_filter = ["status", "named_year", ("unit__recommending_union", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "leader__name", "unit__name"]
+    search_fields = ["name", "leader__name", "unit__name"]  # searched by core.search
+    name_search = staticmethod(search.studios)
     list_select_related = ["unit", "unit__recommending_union", "leader"]
     autocomplete_fields = ["unit", "leader"]
     inlines = [MemberInline]
@@ -49,19 +52,21 @@ class StudioAdmin(admin.ModelAdmin):
 
 
 @admin.register(Leader)
-class LeaderAdmin(MaskedPersonalDataAdmin, admin.ModelAdmin):
+class LeaderAdmin(MaskedPersonalDataAdmin, NameSearchAdmin, admin.ModelAdmin):
     list_display = ["name", "unit", "honour", "honour_year"]
     list_filter = ["honour"]
-    search_fields = ["name", "unit__name"]  # also serves the leader autocomplete of the studio admin
+    search_fields = ["name", "unit__name"]  # searched by core.search; also serves the studio admin's leader picker
+    name_search = staticmethod(search.leaders)
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
 
 
 @admin.register(Member)
-class MemberAdmin(MaskedPersonalDataAdmin, admin.ModelAdmin):
+class MemberAdmin(MaskedPersonalDataAdmin, NameSearchAdmin, admin.ModelAdmin):
     list_display = ["name", "studio", "role", "job_title"]
     list_filter = ["role"]
-    search_fields = ["name", "studio__name"]
+    search_fields = ["name", "studio__name"]  # searched by core.search
+    name_search = staticmethod(search.members)
     list_select_related = ["studio"]
     autocomplete_fields = ["studio"]
 

@@ -1,13 +1,13 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import search
 from unions.models import Union
 from unions.scoping import scoped
 from unions.selectors import recommending_unions
 
-from .models import TITLED_STATES, Alliance, AllianceMembership, Studio, StudioStatus
+from .models import TITLED_STATES, Alliance, Studio, StudioStatus
 
 STATUS_GROUPS = {
     "titled": TITLED_STATES,
@@ -41,12 +41,7 @@ class StudioFilter(django_filters.FilterSet):
         self.filters["recommending"].queryset = recommending_unions(user)
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(leader__name__icontains=value) | Q(unit__name__icontains=value)
-        )
+        return search.studios(queryset, value)
 
     def by_within(self, queryset, name, value):
         """Studios of union `value` and its subtree, if the user may see that union."""
@@ -70,10 +65,4 @@ class AllianceFilter(django_filters.FilterSet):
         fields = ["q"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        # Through a subquery, so that an alliance with several matching members is listed once.
-        members = AllianceMembership.objects.filter(
-            Q(studio__name__icontains=value) | Q(studio__unit__name__icontains=value)).values("alliance")
-        return queryset.filter(Q(name__icontains=value) | Q(field__icontains=value) | Q(pk__in=members))
+        return search.alliances(queryset, value)

@@ -1,8 +1,8 @@
 """The public registry of named municipal studios (第六条), which is also the showcase of 第十九条:
 each titled studio with its published results and its alliances (第十七条). No login; titled studios only."""
-from django.db.models import Q
 from django.shortcuts import render
 
+from core import search
 from core.lists import paginate
 from core.replica import reads_replica
 
@@ -12,9 +12,7 @@ from . import selectors
 @reads_replica  # public pages: a moment's replication lag shows nobody a stale change of their own
 def registry(request):
     studios = selectors.registry_studios()
-    text = request.GET.get("q", "").strip()
-    if text:
-        studios = studios.filter(Q(name__icontains=text) | Q(leader__name__icontains=text) | Q(unit__name__icontains=text))
+    studios = search.studios(studios, request.GET.get("q", ""))
     year = request.GET.get("year", "")
     if year.isdigit():
         studios = studios.filter(named_year=int(year))

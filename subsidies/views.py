@@ -3,13 +3,13 @@ overview, and a unit union's account. The services decide; these translate HTTP.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import search
 from core.conflicts import Conflict
 from core.downloads import download
 from core.exports import Column, xlsx_response
@@ -43,7 +43,7 @@ def grant_list(request):
     if year.isdigit():
         grants = grants.filter(year=int(year))
     if query:
-        grants = grants.filter(Q(studio__name__contains=query) | Q(studio__unit__name__contains=query))
+        grants = search.of_studios(grants, query)
     return render_paged(request, "subsidies/grant_list.html", "subsidies/_grants.html", {
         "page": paginate(request, grants), "statuses": GrantStatus.choices, "status": status, "year": year,
         "years": selectors.overview_years(), "q": query, "can_plan": is_municipal_staff(user),

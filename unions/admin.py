@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core import search
 from core.admin_mixins import WriteOnlyPersonalDataForm
+from core.search import NameSearchAdmin
 from studios.models import Studio
 
 from . import services
@@ -72,12 +74,13 @@ class UnionAdminForm(WriteOnlyPersonalDataForm, forms.ModelForm):
 
 
 @admin.register(Union)
-class UnionAdmin(admin.ModelAdmin):
+class UnionAdmin(NameSearchAdmin, admin.ModelAdmin):
     form = UnionAdminForm
     fields = ["parent", "name", "kind", "contact_person", "contact_phone", "address"]
     list_display = ["tree_name", "kind", "recommending_union", "child_count", "user_count", "studio_count"]
     list_filter = ["kind", ("recommending_union", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name"]  # also serves the union autocompletes of the account and studio admins
+    search_fields = ["name"]  # searched by core.search; also serves the union pickers of the account and studio admins
+    name_search = staticmethod(search.unions)
     list_select_related = ["recommending_union"]
     ordering = ["path"]
     list_per_page = 50

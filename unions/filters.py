@@ -2,13 +2,15 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import search
+
 from .models import RECOMMENDING_KINDS, Union, UnionKind
 
 KIND_CHOICES = [("recommending", _("推荐单位（县级总工会、市直基层工会）")), *UnionKind.choices]
 
 
 class UnionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), field_name="name", lookup_expr="icontains",
+    q = django_filters.CharFilter(label=_("搜索"), method="search",
                                   widget=forms.TextInput(attrs={"type": "search", "placeholder": _("工会名称")}))
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=KIND_CHOICES, method="by_kind", empty_label=_("全部类别"))
 
@@ -17,6 +19,9 @@ class UnionFilter(django_filters.FilterSet):
     class Meta:
         model = Union
         fields = ["q", "kind", "within"]
+
+    def search(self, queryset, name, value):
+        return search.unions(queryset, value)
 
     def by_within(self, queryset, name, value):
         """Only the subtree below union `value` (itself excluded); the queryset is already scoped."""

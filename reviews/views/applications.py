@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import search
 from core.conflicts import Conflict
 from core.downloads import download
 from core.lists import paginate
@@ -46,7 +47,7 @@ def application_list(request):
     round_id = request.GET.get("round", "")
     if round_id.isdigit():
         queryset = queryset.filter(naming_round_id=int(round_id))
-    queryset = selectors.search_applications(queryset, request.GET.get("q", ""))
+    queryset = search.applications(queryset, request.GET.get("q", ""))
     page = paginate(request, queryset)
     return render(request, "reviews/application_list.html", {
         "page": page, "statuses": ApplicationStatus.choices, "rounds": selectors.round_list(request.user),
