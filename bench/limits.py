@@ -18,8 +18,8 @@ from django.http import Http404, HttpResponse, HttpResponseForbidden, HttpRespon
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import search
 from core.lists import keyset_slice
-from reviews import selectors as review_selectors
 from reviews.models import Application, ApplicationMember, ApplicationResult, NamingRound
 from studios.filters import StudioFilter
 from studios.models import (
@@ -125,7 +125,7 @@ def application_list(request):
     round_id = request.GET.get("round", "")
     if round_id.isdigit():
         queryset = queryset.filter(naming_round_id=int(round_id))
-    queryset = review_selectors.search_applications(queryset, request.GET.get("q", ""))
+    queryset = search.applications(queryset, request.GET.get("q", ""))
     columns = ("pk", "leader_name", "status", "naming_round__year", "unit__name", "unit__recommending_union__name")
     return text(rows(page_of(request, queryset.order_by(*Application._meta.ordering).values_list(*columns))))
 
