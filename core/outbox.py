@@ -42,9 +42,14 @@ def email(subject, body, recipients):
 def _send_email(message):
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     payload = message.payload
-    # Recipients go on Bcc so that nobody sees the others' addresses; the To header says so (RFC 5322 §3.6.3).
-    EmailMessage(payload["subject"], payload["body"], None, bcc=payload["to"],
-                 headers={"Message-ID": f"<{message.key}@{domain}>", "To": "undisclosed-recipients:;"}).send()
+    headers = {"Message-ID": f"<{message.key}@{domain}>"}
+    recipients = payload["to"]
+    if len(recipients) == 1:
+        EmailMessage(payload["subject"], payload["body"], None, recipients, headers=headers).send()
+        return
+    # Several recipients go on Bcc so that nobody sees the others' addresses; To says so (RFC 5322 §3.6.3).
+    EmailMessage(payload["subject"], payload["body"], None, bcc=recipients,
+                 headers={**headers, "To": "undisclosed-recipients:;"}).send()
 
 
 SENDERS = {OutboxKind.EMAIL: _send_email}

@@ -22,6 +22,12 @@ def test_notify_writes_the_inbox_and_mails_after_commit(people, django_capture_o
     headers = mail.outbox[0].message()
     assert headers["To"] == "undisclosed-recipients:;" and "Bcc" not in headers
     assert not any(u.email in headers.as_string() for u in people)
+
+
+def test_a_notice_to_one_person_is_addressed_to_them(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(people[:1], "有新的申报待审核", "请及时处理。", "/studios/")
+    assert mail.outbox[0].to == [people[0].email] and mail.outbox[0].bcc == []
     assert "有新的申报待审核" in mail.outbox[0].subject and "http://127.0.0.1:8000/studios/" in mail.outbox[0].body
 
 

@@ -103,7 +103,7 @@ class Race:
         """Every notification and e-mail of the race is unique, and there was at least one."""
         notes = list(Notification.objects.filter(pk__gt=self.notes_after).values_list(
             "recipient_id", "title", "body", "url"))
-        mails = [(m.subject, tuple(m.bcc), m.body) for m in mail.outbox[self.mails_after:]]
+        mails = [(m.subject, tuple(m.recipients()), m.body) for m in mail.outbox[self.mails_after:]]
         assert notes and len(notes) == len(set(notes)), notes
         assert len(mails) == len(set(mails)), mails
         return len(notes)
