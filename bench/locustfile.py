@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from locust import HttpUser, constant, events, task  # noqa: E402
+from locust.exception import StopUser  # noqa: E402
 
 from bench.pages import limit_path, phase_pages  # noqa: E402
 
@@ -82,7 +83,7 @@ class BenchUser(HttpUser):
             self.environment.events.request.fire(
                 request_type="POST", name=name, response_time=0, response_length=0, response=None, context={},
                 exception=RuntimeError("the pool of change requests is used up: raise BENCH_POOL"))
-            return
+            raise StopUser()  # one failure per user, not one per loop: an empty pool must not spin the client
         taken["next"] = max(taken["next"], index + 1)
         path = f"/studios/changes/{WORLD['pool'][index]}/agree/"
         with self.client.post(next(SERVERS) + (limit_path(path) if LIMITS else path), name=name,

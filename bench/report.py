@@ -33,6 +33,8 @@ def verdict(page, stats, limit):
     target = TARGETS[page.kind]
     if stats is None or (target["p95_ms"] is None and target["min_ratio"] is None):
         return "—"
+    if stats.get("failures"):
+        return "FAIL"  # failed requests are fast and would flatter the times
     ok = target["p95_ms"] is None or stats["p95"] < target["p95_ms"]
     if target["min_ratio"] is not None:
         ok = ok and ratio(stats, limit) is not None and ratio(stats, limit) >= target["min_ratio"]

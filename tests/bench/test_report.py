@@ -71,6 +71,14 @@ def test_verdicts_follow_the_targets(kind, p95, page_rps, expected):
     assert report.verdict(page, stats, {"p95": 10, "rps": 150}) == expected
 
 
+@pytest.mark.parametrize("requests, failures", [(1000, 1), (500, 500)])
+def test_a_page_with_failed_requests_fails_its_targets_however_fast(requests, failures):
+    # A request refused at once is fast: without this, a transition whose pool ran out would PASS at 0 ms.
+    page = next(p for p in PAGES if p.kind == "transition")
+    stats = {"p95": 0, "rps": 9999, "requests": requests, "failures": failures}
+    assert report.verdict(page, stats, {"p95": 10, "rps": 150}) == "FAIL"
+
+
 def test_a_ratio_fallen_by_more_than_a_fifth_is_a_regression(run, tmp_path):
     baseline = tmp_path / "baseline.json"
     baseline.write_text(json.dumps({"pages": [{"key": "studio_list", "ratio": 0.84},  # 0.667 is 20.6% lower
