@@ -11,7 +11,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Max
+from django.db.models import Max, Min
 
 from core import search
 from reviews.models import Application
@@ -41,14 +41,20 @@ def searches(city, county):
 
 
 def sample_names(rng, count):
-    """About `count` names from each table, picked by random primary keys (no full scan)."""
+    """About `count` names from each table, picked by random primary keys between the lowest and the highest
+    (no full scan); where the keys are too sparse for that (rows deleted, or sequences that moved on, as in a
+    test database), the first rows make up the number."""
     names = []
     for model, field in [(Studio, "name"), (Leader, "name"), (Union, "name"), (Member, "name"),
                          (Application, "leader_name")]:
-        top = model.objects.aggregate(top=Max("pk"))["top"]
-        if top:
-            picks = {rng.randint(1, top) for _ in range(count * 3)}
-            names += list(model.objects.filter(pk__in=picks).values_list(field, flat=True)[:count])
+        keys = model.objects.aggregate(low=Min("pk"), high=Max("pk"))
+        if keys["high"] is None:
+            continue
+        picks = {rng.randint(keys["low"], keys["high"]) for _ in range(count * 3)}
+        found = list(model.objects.filter(pk__in=picks).values_list(field, flat=True)[:count])
+        if len(found) < count:
+            found += model.objects.exclude(pk__in=picks).order_by("pk").values_list(field, flat=True)[:count - len(found)]
+        names += found
     return [name for name in names if name]
 
 
