@@ -140,6 +140,14 @@ def change_pool(counties, size):
     return [entry for group in in_turn for entry in group if entry]
 
 
+def reviewed(world):
+    """How many of the pool's change requests are no longer waiting: after a run, one for each transition done."""
+    from studios.models import ChangeRequest, ChangeStatus
+
+    pool = [pk for pk, _ in world["pool"]]
+    return ChangeRequest.objects.filter(pk__in=pool).exclude(status=ChangeStatus.SUBMITTED).count()
+
+
 def transition_role(number):
     return f"transition_{number}"
 
@@ -191,6 +199,8 @@ def main(argv=None):
     parser.add_argument("--users", type=int, default=20, help="simulated users at once: sessions per account")
     parser.add_argument("--pool", type=int, default=10000, help="change requests waiting for review")
     parser.add_argument("--sessions", action="store_true", help="only sign in again, in the manifest given")
+    parser.add_argument("--reviewed", action="store_true",
+                        help="only print how many of the manifest's pool were reviewed (after a run)")
     options = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -201,6 +211,9 @@ def main(argv=None):
 
     if connection.vendor != "postgresql" and "pytest" not in sys.modules:
         sys.exit("The benchmark runs on PostgreSQL (DATABASE_URL).")
+    if options.reviewed:
+        print(reviewed(json.load(open(options.out, encoding="utf-8"))))
+        return
     world = json.load(open(options.out, encoding="utf-8")) if options.sessions else build(options.users, options.pool)
     world["sessions"] = sign_in(session_accounts(world), options.users)
     with open(options.out, "w", encoding="utf-8") as out:

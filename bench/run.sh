@@ -110,5 +110,8 @@ start_gunicorn "${PORTS[1]}" "$SCALE_WORKERS"
 phase scale-2 mixed "$(host "${PORTS[0]}"),$(host "${PORTS[1]}")"
 stop_all
 
+# What the transitions did, for the report to set beside what locust counted as done
+$PY -m bench.prepare --out "$RUN/world.json" --reviewed > "$RUN/reviewed.txt"
+
 echo "== [${SECONDS}s] report: $RUN/report.md"
 $PY -m bench.report --run "$RUN" $([ "${BENCH_SAVE_BASELINE:-0}" = 1 ] && echo --save-baseline)

@@ -14,7 +14,7 @@ from reviews.models import Application
 from studios.models import ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, StudioStatus
 from tests import factories
 from tests.reviews.conftest import city, complete_draft, county, open_round, unit, unit_user  # noqa: F401
-from unions.models import Role
+from unions.models import Role, User
 
 
 def _reload_urls():
@@ -187,7 +187,7 @@ def test_prepare_reads_accounts_ids_and_a_pool_from_the_database(world):
         "city": 2, "county": 2, "unit": 2, "transition_0": 2, "transition_1": 2}
 
 
-def test_the_transitions_pool_is_shared_among_counties_each_reviewing_its_own(world):
+def test_the_transitions_pool_is_shared_among_counties_each_reviewing_its_own(world, login):
     # The busiest county has 21 active studios; the other (普宁) has one and no account: one is made for it.
     built = prepare.build(users=2, pool=6)
     accounts = prepare.session_accounts(built)
@@ -200,6 +200,14 @@ def test_the_transitions_pool_is_shared_among_counties_each_reviewing_its_own(wo
         assert change.studio.unit.path.startswith(accounts[role].union.path)
     made = accounts["transition_1"]
     assert made.role == Role.RECOMMENDING_STAFF and not made.has_usable_password()
-    # A second build reuses what is waiting and the account made, and makes nothing more.
-    before = ChangeRequest.objects.count()
-    assert prepare.build(users=2, pool=6)["pool"] == built["pool"] and ChangeRequest.objects.count() == before
+    assert prepare.reviewed(built) == 0
+    client = login(accounts["transition_0"])
+    agreed = built["pool"][0][0]
+    client.post(f"/studios/changes/{agreed}/agree/", {"from_status": "submitted", "comment": ""})
+    assert prepare.reviewed(built) == 1
+    # A second build reuses what is still waiting and the account made, and replaces only the one reviewed.
+    before, accounts_before = ChangeRequest.objects.count(), User.objects.count()
+    rebuilt = prepare.build(users=2, pool=6)["pool"]
+    kept = {tuple(entry) for entry in built["pool"] if entry[0] != agreed}
+    assert len(rebuilt) == 6 and kept < {tuple(entry) for entry in rebuilt}
+    assert ChangeRequest.objects.count() == before + 1 and User.objects.count() == accounts_before
