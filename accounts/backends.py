@@ -17,6 +17,8 @@ class OneQueryUserMixin:
         unread = (Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True).order_by()
                   .values("recipient").annotate(n=Count("pk")).values("n"))
         user = (get_user_model()._default_manager.select_related("union")
+                # encrypted telephones: decrypted on every request for nothing; read when a page asks for them
+                .defer("phone", "union__contact_phone")
                 .annotate(unread_notifications=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
                 .filter(pk=user_id).first())
         return user if user is not None and user.is_active else None  # as ModelBackend refuses inactive users

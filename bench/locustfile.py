@@ -85,10 +85,11 @@ class BenchUser(HttpUser):
                 exception=RuntimeError("the pool of change requests is used up: raise BENCH_POOL"))
             raise StopUser()  # one failure per user, not one per loop: an empty pool must not spin the client
         taken["next"] = max(taken["next"], index + 1)
-        path = f"/studios/changes/{WORLD['pool'][index]}/agree/"
+        change, role = WORLD["pool"][index]
+        path = f"/studios/changes/{change}/agree/"
         with self.client.post(next(SERVERS) + (limit_path(path) if LIMITS else path), name=name,
                               data={"from_status": "submitted", "comment": "", "csrfmiddlewaretoken": CSRF},
-                              cookies=self.cookies(page.role), allow_redirects=False,
+                              cookies=self.cookies(role), allow_redirects=False,
                               catch_response=True) as response:
             # Done: the redirect to the studio's page (a refusal redirects to the login page or answers 4xx)
             if response.status_code != 302 or "/studios/" not in response.headers.get("Location", ""):

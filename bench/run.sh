@@ -11,7 +11,7 @@
 #   BENCH_USERS=20 BENCH_SECONDS=30   users at once, and the length of each phase
 #   BENCH_WORKERS=4         sync workers of the application process the pages are measured on
 #   BENCH_SCALE_WORKERS=1   sync workers of each of the one, then two, processes of the scale-out phases
-#   BENCH_PORTS="8201 8202" BENCH_POOL=3000 BENCH_PAGES="key ..." (a subset, for a quick look)
+#   BENCH_PORTS="8201 8202" BENCH_POOL=10000 BENCH_PAGES="key ..." (a subset, for a quick look)
 #   BENCH_OUT=test-artifacts/bench/<time>   BENCH_SAVE_BASELINE=1 writes this run's ratios to bench/baseline.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,7 +63,7 @@ export RATE_LIMIT_SEARCHES=1000000 RATE_LIMIT_EXPORTS=1000000 BENCH_LIMIT_VIEWS=
 $PY manage.py collectstatic --noinput -v0
 
 echo "== [${SECONDS}s] what the users request (bench/prepare.py)"
-$PY -m bench.prepare --out "$RUN/world.json" --users "$USERS" --pool "${BENCH_POOL:-3000}"
+$PY -m bench.prepare --out "$RUN/world.json" --users "$USERS" --pool "${BENCH_POOL:-10000}"
 
 $PY - "$RUN/meta.json" "$SCALE" "$USERS" "$PHASE_SECONDS" "$WORKERS" "$SCALE_WORKERS" <<'PY'
 import datetime, json, os, platform, subprocess, sys
@@ -109,6 +109,9 @@ phase scale-1 mixed "$(host "${PORTS[0]}")"
 start_gunicorn "${PORTS[1]}" "$SCALE_WORKERS"
 phase scale-2 mixed "$(host "${PORTS[0]}"),$(host "${PORTS[1]}")"
 stop_all
+
+# What the transitions did, for the report to set beside what locust counted as done
+$PY -m bench.prepare --out "$RUN/world.json" --reviewed > "$RUN/reviewed.txt"
 
 echo "== [${SECONDS}s] report: $RUN/report.md"
 $PY -m bench.report --run "$RUN" $([ "${BENCH_SAVE_BASELINE:-0}" = 1 ] && echo --save-baseline)

@@ -63,8 +63,11 @@ def waiting_counts(user, naming_round):
 
 
 def application_list(user):
-    """Applications in the user's part of the union tree, with what the list shows (fixed query count)."""
-    return scoped(user, Application.objects.select_related("naming_round", "unit", "unit__recommending_union"))
+    """Applications in the user's part of the union tree, with what the list shows (fixed query count), less the
+    encrypted columns no list shows (each would be decrypted for nothing)."""
+    return scoped(user, Application.objects.select_related("naming_round", "unit", "unit__recommending_union")
+                  .defer("leader_id_number", "leader_mobile", "unit__contact_phone",
+                         "unit__recommending_union__contact_phone"))
 
 
 def application_detail(user, pk):

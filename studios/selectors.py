@@ -14,11 +14,16 @@ from .models import (
 )
 
 
+# Encrypted columns a list never shows: deferred, so that no row is decrypted for nothing (a Fernet token each).
+LIST_UNREAD = ("leader__id_number", "leader__mobile", "unit__contact_phone", "unit__recommending_union__contact_phone")
+
+
 def studio_list(user):
     """Studios the user may see, ready for the list page: a fixed number of queries per page."""
     return (
         scoped(user, Studio.objects)
         .select_related("unit", "unit__recommending_union", "leader")
+        .defer(*LIST_UNREAD)
         # A subquery, not Count("members"): a GROUP BY over the join would aggregate every studio before the
         # page's LIMIT; the subquery runs for the page's rows only.
         .annotate(member_count=count_of(Member, "studio"))
@@ -184,7 +189,7 @@ def _published_results():
 def registry_studios():
     """The registry's studios with their alliances and published results, in a fixed number of queries."""
     return (Studio.objects.filter(status__in=TITLED_STATES)
-            .select_related("unit", "unit__recommending_union", "leader")
+            .select_related("unit", "unit__recommending_union", "leader").defer(*LIST_UNREAD)  # shown to no one here
             .prefetch_related(Prefetch("alliances", queryset=Alliance.objects.order_by("name")), _published_results())
             .order_by("-named_year", "name", "pk"))
 

@@ -14,7 +14,7 @@ from reviews.models import Application
 from studios.models import ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, StudioStatus
 from tests import factories
 from tests.reviews.conftest import city, complete_draft, county, open_round, unit, unit_user  # noqa: F401
-from unions.models import Role
+from unions.models import Role, User
 
 
 def _reload_urls():
@@ -179,8 +179,35 @@ def test_prepare_reads_accounts_ids_and_a_pool_from_the_database(world):
     assert built["accounts"] == {"city": world["city"].username, "county": world["county"].username,
                                  "unit": world["unit"].username}
     assert len(built["pool"]) == 5
-    assert ChangeRequest.objects.filter(pk__in=built["pool"], status=ChangeStatus.SUBMITTED).count() == 5
+    assert ChangeRequest.objects.filter(pk__in=[pk for pk, _ in built["pool"]], status=ChangeStatus.SUBMITTED).count() == 5
     studio_ids = {s.pk for s in world["studios"]}
     assert {int(p.strip("/").split("/")[-1]) for p in built["paths"]["studio_detail"]} <= studio_ids | {world["outsider"].pk}
-    sessions = prepare.sign_in(prepare.pick_accounts(), 2)
-    assert {role: len(keys) for role, keys in sessions.items()} == {"city": 2, "county": 2, "unit": 2}
+    sessions = prepare.sign_in(prepare.session_accounts(built), 2)
+    assert {role: len(keys) for role, keys in sessions.items()} == {
+        "city": 2, "county": 2, "unit": 2, "transition_0": 2, "transition_1": 2}
+
+
+def test_the_transitions_pool_is_shared_among_counties_each_reviewing_its_own(world, login):
+    # The busiest county has 21 active studios; the other (普宁) has one and no account: one is made for it.
+    built = prepare.build(users=2, pool=6)
+    accounts = prepare.session_accounts(built)
+    assert built["transition_accounts"][0] == world["county"].username
+    assert {accounts[role].username for _, role in built["pool"]} == set(built["transition_accounts"])
+    # 普宁 gives its one studio; the busiest county makes up the rest of the six, and they take turns
+    assert [role for _, role in built["pool"]] == ["transition_0", "transition_1"] + ["transition_0"] * 4
+    for pk, role in built["pool"]:
+        change = ChangeRequest.objects.select_related("studio__unit").get(pk=pk)
+        assert change.studio.unit.path.startswith(accounts[role].union.path)
+    made = accounts["transition_1"]
+    assert made.role == Role.RECOMMENDING_STAFF and not made.has_usable_password()
+    assert prepare.reviewed(built) == 0
+    client = login(accounts["transition_0"])
+    agreed = built["pool"][0][0]
+    client.post(f"/studios/changes/{agreed}/agree/", {"from_status": "submitted", "comment": ""})
+    assert prepare.reviewed(built) == 1
+    # A second build reuses what is still waiting and the account made, and replaces only the one reviewed.
+    before, accounts_before = ChangeRequest.objects.count(), User.objects.count()
+    rebuilt = prepare.build(users=2, pool=6)["pool"]
+    kept = {tuple(entry) for entry in built["pool"] if entry[0] != agreed}
+    assert len(rebuilt) == 6 and kept < {tuple(entry) for entry in rebuilt}
+    assert ChangeRequest.objects.count() == before + 1 and User.objects.count() == accounts_before

@@ -112,3 +112,14 @@ def test_a_page_not_measured_has_no_figures_and_no_verdict(run, tmp_path):
     row = next(r for r in _result(run)["pages"] if r["key"] == "registry")
     assert row["limit"] is None and row["ratio"] is None and row["verdict"] == "FAIL"
     assert PAGES_BY_KEY["registry"].kind == "read"
+
+
+@pytest.mark.parametrize("reviewed, status", [(5000, 0), (5020, 0), (4990, 1)])
+def test_transitions_counted_by_the_client_must_match_the_database(run, tmp_path, reviewed, status):
+    # The fixture's transition: 2,000 done on its page and 3,000 on its limit. More reviewed is a request still
+    # in flight as a phase ended; fewer is a refusal that the client took for success.
+    (run / "reviewed.txt").write_text(f"{reviewed}\n")
+    assert report.main(["--run", str(run), "--baseline", str(tmp_path / "none.json")]) == status
+    assert _result(run)["transitions"] == {"done": 5000, "reviewed": reviewed}
+    text = (run / "report.md").read_text(encoding="utf-8")
+    assert ("fewer than answered as done" in text) == bool(status)
