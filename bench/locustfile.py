@@ -1,7 +1,8 @@
 """The benchmark's users, run by `make bench` (bench/run.sh) once per phase; see docs/performance.md.
 
 BENCH_PHASE says what every user does, as fast as it can (a closed loop: the next request when the answer came):
-`page:KEY` the page KEY of bench.pages.PAGES, `limit:KEY` its limit, `mixed` every page by its weight. Each user
+`page:KEY` the page KEY of bench.pages.PAGES, `limit:KEY` its limit, `mixed` every page by its weight; or, pausing
+bench.pages.THINK_SECONDS between requests as a person reading the page would, `users:KEY` the page KEY. Each user
 holds the sessions bench.prepare signed in (one per role), so no phase measures logins; requests go to the
 application processes of BENCH_HOSTS in turn. Loopback only.
 """
@@ -16,10 +17,11 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from locust import HttpUser, constant, events, task  # noqa: E402
+import gevent  # noqa: E402
+from locust import HttpUser, between, constant, events, task  # noqa: E402
 from locust.exception import StopUser  # noqa: E402
 
-from bench.pages import limit_path, phase_pages  # noqa: E402
+from bench.pages import THINK_SECONDS, limit_path, phase_pages, thinks  # noqa: E402
 
 CSRF = "benchmarkbenchmarkbenchmark12345"  # a CSRF secret of the form Django accepts, sent as cookie and field
 PHASE = os.environ.get("BENCH_PHASE", "mixed")
@@ -48,11 +50,13 @@ def _keep_cursor(**_kwargs):
 
 class BenchUser(HttpUser):
     host = HOSTS[0]
-    wait_time = constant(0)
+    wait_time = between(*THINK_SECONDS) if thinks(PHASE) else constant(0)
 
     def on_start(self):
         self.number = next(USER_NUMBERS)
         self.rng = random.Random(self.number)
+        if thinks(PHASE):  # people do not all click at the same instant: spread the first requests as the later
+            gevent.sleep(self.rng.uniform(0, THINK_SECONDS[1]))
 
     def cookies(self, role):
         if role == "anonymous":

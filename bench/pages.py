@@ -5,6 +5,10 @@ one list, so a page cannot be measured without a report line or reported without
 
 A page's limit is the same address under LIMIT_PREFIX (bench/limits.py): `/studios/?q=…` is measured beside
 `/bench/limit/studios/?q=…`, which runs the same SQL for the same rows and writes them out as plain text.
+
+Each page is measured twice (docs/performance.md, "What the targets measure"): by users who never pause (a closed
+loop: the page's throughput, set beside its limit's), and by the same number of users working as people do, each
+reading a page for THINK_SECONDS before the next (the page's response times when 20 people use it at once).
 """
 from dataclasses import dataclass
 
@@ -16,6 +20,8 @@ TARGETS = {
     "transition": {"p95_ms": 250, "min_ratio": None},
     "export": {"p95_ms": None, "min_ratio": None},  # reported; its own target is issue 8, point 4
 }
+# How long a working user reads a page before asking for the next, in seconds (uniformly between the two).
+THINK_SECONDS = (1, 4)
 # A ratio that fell by more than this against bench/baseline.json is a regression (issue 8, point 6).
 REGRESSION = 0.20
 
@@ -58,10 +64,16 @@ def limit_path(path):
 
 
 def phase_pages(phase):
-    """The pages a phase of bench/run.sh requests (`mixed`, `page:KEY`, `limit:KEY`), and whether their limits."""
+    """The pages a phase of bench/run.sh requests (`mixed`, `page:KEY`, `limit:KEY`, `users:KEY`), and whether
+    their limits."""
     if phase == "mixed":
         return PAGES, False
     what, _, key = phase.partition(":")
-    if what not in ("page", "limit") or key not in PAGES_BY_KEY:
-        raise SystemExit(f"BENCH_PHASE must be mixed, page:KEY or limit:KEY, not {phase}")
+    if what not in ("page", "limit", "users") or key not in PAGES_BY_KEY:
+        raise SystemExit(f"BENCH_PHASE must be mixed, page:KEY, limit:KEY or users:KEY, not {phase}")
     return [PAGES_BY_KEY[key]], what == "limit"
+
+
+def thinks(phase):
+    """Whether the users of `phase` pause between requests (THINK_SECONDS) rather than ask again at once."""
+    return phase.startswith("users:")

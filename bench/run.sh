@@ -8,7 +8,7 @@
 #   BENCH_SCALE=100000      studios seeded (seed_demo --scale; a rerun on a seeded database adds nothing)
 #   BENCH_DB=studios_bench BENCH_PG=postgres://postgres@127.0.0.1:5432   the database (created if missing, kept)
 #   BENCH_REDIS_URL=redis://127.0.0.1:6379/14   broker, cache and sessions' neighbour (emptied first)
-#   BENCH_USERS=20 BENCH_SECONDS=30   users at once, and the length of each phase
+#   BENCH_USERS=20 BENCH_SECONDS=30   users at once, and the length of each phase (a working-users phase: twice)
 #   BENCH_WORKERS=4         sync workers of the application process the pages are measured on
 #   BENCH_SCALE_WORKERS=1   sync workers of each of the one, then two, processes of the scale-out phases
 #   BENCH_PORTS="8201 8202" BENCH_POOL=10000 BENCH_PAGES="key ..." (a subset, for a quick look)
@@ -80,13 +80,13 @@ json.dump({"started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-
           open(out, "w"), ensure_ascii=False, indent=1)
 PY
 
-phase() {  # phase NAME BENCH_PHASE HOSTS: USERS closed-loop users for PHASE_SECONDS, figures in phases/NAME_*
-  local name=$1 what=$2 hosts=$3
+phase() {  # phase NAME BENCH_PHASE HOSTS [SECONDS]: USERS users for PHASE_SECONDS, figures in phases/NAME_*
+  local name=$1 what=$2 hosts=$3 seconds=${4:-$PHASE_SECONDS}
   echo "== [${SECONDS}s] phase $name ($what)"
   $PY -m bench.prepare --out "$RUN/world.json" --users "$USERS" --sessions
   BENCH_WORLD="$RUN/world.json" BENCH_PHASE="$what" BENCH_HOSTS="$hosts" BENCH_CURSOR="$RUN/pool-cursor.txt" \
     $BIN/locust -f bench/locustfile.py --headless --users "$USERS" --spawn-rate "$USERS" \
-    --run-time "${PHASE_SECONDS}s" --stop-timeout 10 --csv "$RUN/phases/$name" --only-summary \
+    --run-time "${seconds}s" --stop-timeout 10 --csv "$RUN/phases/$name" --only-summary \
     --loglevel WARNING --logfile "$RUN/phases/$name.log" > "$RUN/phases/$name.txt" 2>&1 || true
 }
 host() { echo "http://127.0.0.1:$1"; }
@@ -99,6 +99,8 @@ KEYS=${BENCH_PAGES:-$($PY -c 'from bench.pages import PAGES; print(" ".join(p.ke
 for key in $KEYS; do
   phase "page-$key" "page:$key" "$(host "${PORTS[0]}")"
   phase "limit-$key" "limit:$key" "$(host "${PORTS[0]}")"
+  # Users who pause to read ask for about a tenth as many pages: twice as long, for enough of them to rank
+  phase "users-$key" "users:$key" "$(host "${PORTS[0]}")" $((2 * PHASE_SECONDS))
 done
 phase mixed mixed "$(host "${PORTS[0]}")"
 stop_processes "$MEASURED"

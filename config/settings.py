@@ -345,6 +345,8 @@ LOGGING = {
         # WeasyPrint logs every layout step at INFO; its warnings (a missing font, a refused URL) still show.
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
+        # fontTools, which WeasyPrint subsets fonts with, logs every glyph of every subset at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
 

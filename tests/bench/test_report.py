@@ -21,12 +21,14 @@ def stats_csv(path, name, requests, rps, p50, p95, p99, failures=0):
 
 @pytest.fixture
 def run(tmp_path):
-    """Every page at 100 req/s p95 100 ms, its limit at 150 req/s p95 40 ms; mixed 80 and 140 req/s."""
+    """Every page at 100 req/s p95 100 ms in the closed loop and p95 30 ms for working users, its limit at 150 req/s
+    p95 40 ms; mixed 80 and 140 req/s."""
     phases = tmp_path / "phases"
     phases.mkdir()
     for page in PAGES:
         stats_csv(phases / f"page-{page.key}_stats.csv", page.key, 2000, 100.0, 60, 100, 120)
         stats_csv(phases / f"limit-{page.key}_stats.csv", page.limit_key, 3000, 150.0, 20, 40, 50)
+        stats_csv(phases / f"users-{page.key}_stats.csv", page.key, 400, 8.0, 12, 30, 45)
     stats_csv(phases / "mixed_stats.csv", "studio_list", 1500, 75.0, 90, 130, 170)
     stats_csv(phases / "scale-1_stats.csv", "studio_list", 1600, 80.0, 90, 130, 170)
     stats_csv(phases / "scale-2_stats.csv", "studio_list", 2800, 140.0, 90, 130, 170)
@@ -47,6 +49,7 @@ def test_report_sets_each_page_beside_its_limit(run, tmp_path):
     assert studio_list["page"] == {"requests": 2000, "failures": 0, "p50": 60.0, "p95": 100.0, "p99": 120.0,
                                    "rps": 100.0}
     assert studio_list["limit"]["rps"] == 150.0 and studio_list["limit"]["p95"] == 40.0
+    assert studio_list["working"]["p95"] == 30.0 and studio_list["working"]["requests"] == 400
     assert studio_list["ratio"] == 0.667
     assert studio_list["verdict"] == "PASS"
     assert rows["change_agree"]["verdict"] == "PASS"  # the transition: p95 under 250 ms
@@ -54,7 +57,8 @@ def test_report_sets_each_page_beside_its_limit(run, tmp_path):
     assert result["mixed"]["rps"] == 75.0
     assert result["scale_out"]["growth"] == 1.75
     markdown = (run / "report.md").read_text(encoding="utf-8")
-    assert "| 创新工作室: titled, one naming year (`studio_list`) | 60 | 100 | 120 | 100.0 | 40 | 150.0 | 0.667 | PASS |" in markdown
+    assert ("| 创新工作室: titled, one naming year (`studio_list`) | 12 | 30 | 45 | 60 | 100 | 120 | 100.0 | 40 | 150.0 "
+            "| 0.667 | PASS |") in markdown
     assert "×1.75" in markdown
 
 
@@ -69,6 +73,22 @@ def test_verdicts_follow_the_targets(kind, p95, page_rps, expected):
     page = next(p for p in PAGES if p.kind == kind)
     stats = {"p95": p95, "rps": page_rps}
     assert report.verdict(page, stats, {"p95": 10, "rps": 150}) == expected
+
+
+@pytest.mark.parametrize("closed_loop_p95, working_p95, expected", [
+    (900, 149, "PASS"),  # 20 users who never pause queue behind each other: their p95 is not the target's
+    (100, 150, "FAIL"),  # the working users' p95 is
+])
+def test_the_p95_target_is_judged_on_the_working_users_where_measured(closed_loop_p95, working_p95, expected):
+    page = next(p for p in PAGES if p.kind == "read")
+    stats, working = {"p95": closed_loop_p95, "rps": 100}, {"p95": working_p95, "rps": 8}
+    assert report.verdict(page, stats, {"p95": 10, "rps": 150}, working) == expected
+
+
+def test_failed_requests_of_the_working_users_fail_the_page():
+    page = next(p for p in PAGES if p.kind == "read")
+    working = {"p95": 10, "rps": 8, "requests": 400, "failures": 1}
+    assert report.verdict(page, {"p95": 10, "rps": 100}, {"p95": 10, "rps": 150}, working) == "FAIL"
 
 
 @pytest.mark.parametrize("requests, failures", [(1000, 1), (500, 500)])
@@ -114,12 +134,12 @@ def test_a_page_not_measured_has_no_figures_and_no_verdict(run, tmp_path):
     assert PAGES_BY_KEY["registry"].kind == "read"
 
 
-@pytest.mark.parametrize("reviewed, status", [(5000, 0), (5020, 0), (4990, 1)])
+@pytest.mark.parametrize("reviewed, status", [(5400, 0), (5420, 0), (5390, 1)])
 def test_transitions_counted_by_the_client_must_match_the_database(run, tmp_path, reviewed, status):
-    # The fixture's transition: 2,000 done on its page and 3,000 on its limit. More reviewed is a request still
-    # in flight as a phase ended; fewer is a refusal that the client took for success.
+    # The fixture's transition: 2,000 done on its page, 3,000 on its limit and 400 by working users. More reviewed
+    # is a request still in flight as a phase ended; fewer is a refusal that the client took for success.
     (run / "reviewed.txt").write_text(f"{reviewed}\n")
     assert report.main(["--run", str(run), "--baseline", str(tmp_path / "none.json")]) == status
-    assert _result(run)["transitions"] == {"done": 5000, "reviewed": reviewed}
+    assert _result(run)["transitions"] == {"done": 5400, "reviewed": reviewed}
     text = (run / "report.md").read_text(encoding="utf-8")
     assert ("fewer than answered as done" in text) == bool(status)
