@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django_filters",
     "django_htmx",
     "treebeard",
@@ -92,9 +91,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
-# Widgets render through the project's templates, so that templates/django/forms/widgets/ can override Django's
-# (a select of hundreds of options renders in place instead of one include per option).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Django's widget templates, but selects written in Python: a select of hundreds of options (core/form_renderer.py).
+FORM_RENDERER = "core.form_renderer.FormRenderer"
 
 TEMPLATES = [
     {

@@ -24,8 +24,10 @@ class StudioFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search",
                                   widget=forms.TextInput(attrs={"type": "search", "placeholder": _("工作室、领衔人或单位名称")}))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=STATUS_CHOICES, method="by_status", empty_label=_("全部状态"))
-    recommending = django_filters.ModelChoiceFilter(
-        label=_("推荐单位"), field_name="unit__recommending_union", queryset=None, empty_label=_("全部推荐单位")
+    # Choices of (id, name) rather than a ModelChoiceFilter: a national tree has hundreds of recommending unions,
+    # which a model choice field would read through a server-side cursor and make a model instance of each.
+    recommending = django_filters.ChoiceFilter(
+        label=_("推荐单位"), field_name="unit__recommending_union", empty_label=_("全部推荐单位")
     )
     named_year = django_filters.NumberFilter(label=_("命名年度"), widget=forms.NumberInput(attrs={"placeholder": _("如 2025")}))
 
@@ -38,7 +40,7 @@ class StudioFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.filters["recommending"].queryset = recommending_unions(user)
+        self.filters["recommending"].extra["choices"] = list(recommending_unions(user).values_list("pk", "name"))
 
     def search(self, queryset, name, value):
         return search.studios(queryset, value)

@@ -41,9 +41,9 @@ def union_users(user, union):
 
 
 def recommending_unions(user):
-    """County-level and municipal-direct unions the user may see: the choices of a filter. Only what an option
-    shows is read (hundreds of unions nationally, each with encrypted telephones that would be decrypted)."""
-    return scoped(user, Union.objects).filter(kind__in=RECOMMENDING_KINDS).only("pk", "name").order_by("path")
+    """County-level and municipal-direct unions the user may see: the choices of a filter, which reads only what an
+    option shows (hundreds of unions nationally, each with encrypted telephones that would be decrypted)."""
+    return scoped(user, Union.objects).filter(kind__in=RECOMMENDING_KINDS).order_by("path")
 
 
 def union_counts(user):

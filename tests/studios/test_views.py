@@ -77,6 +77,26 @@ def test_studio_list_status_filter_and_groups(county, county_user, login):
     assert listed(StudioStatus.RECTIFYING) == {rectifying}
 
 
+def test_studio_list_filters_by_recommending_union_within_the_users_scope(county, county_user, login):
+    other = factories.county_union("普宁市总工会")
+    mine = factories.StudioFactory(unit=factories.unit_union(county))
+    theirs = factories.StudioFactory(unit=factories.unit_union(other))
+    city = login(factories.user_with_role(Role.MUNICIPAL_STAFF, factories.municipal_union()))
+    response = city.get(reverse("studios:list"), {"recommending": other.pk})
+    assert set(response.context["page"].object_list) == {theirs}
+    html = response.content.decode()
+    assert f'<option value="{other.pk}" selected>普宁市总工会</option>' in html
+    assert f'<option value="{county.pk}">榕城区总工会</option>' in html
+    # A county's own staff are offered their own union only; another's is refused with the field's message, and
+    # the list stays within the county's own studios
+    client = login(county_user)
+    html = client.get(reverse("studios:list")).content.decode()
+    assert "榕城区总工会</option>" in html and "普宁市总工会" not in html
+    response = client.get(reverse("studios:list"), {"recommending": other.pk})
+    assert set(response.context["page"].object_list) == {mine} and "选择一个有效的选项" in response.content.decode()
+    assert set(client.get(reverse("studios:list"), {"recommending": county.pk}).context["page"].object_list) == {mine}
+
+
 def test_studio_list_rejects_a_bad_year_with_a_message(county, county_user, login):
     response = login(county_user).get(reverse("studios:list"), {"named_year": "abc"})
     assert response.status_code == 200
