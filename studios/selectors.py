@@ -14,8 +14,11 @@ from .models import (
 )
 
 
-# Encrypted columns a list never shows: deferred, so that no row is decrypted for nothing (a Fernet token each).
-LIST_UNREAD = ("leader__id_number", "leader__mobile", "unit__contact_phone", "unit__recommending_union__contact_phone")
+# What a list of studios shows, and only that: no encrypted column is decrypted for nothing (a Fernet token each),
+# and no union or leader row is read whole (national lists read 20 studios with three related rows each).
+LIST_COLUMNS = ("name", "status", "named_year", "unit__name", "unit__recommending_union__name", "leader__name")
+# The public registry's columns: what its list and a studio's public page show, nothing more.
+REGISTRY_COLUMNS = (*LIST_COLUMNS, "decision_number", "description", "field", "leader__honour")
 
 
 def studio_list(user):
@@ -23,7 +26,7 @@ def studio_list(user):
     return (
         scoped(user, Studio.objects)
         .select_related("unit", "unit__recommending_union", "leader")
-        .defer(*LIST_UNREAD)
+        .only(*LIST_COLUMNS)
         # A subquery, not Count("members"): a GROUP BY over the join would aggregate every studio before the
         # page's LIMIT; the subquery runs for the page's rows only.
         .annotate(member_count=count_of(Member, "studio"))
@@ -189,7 +192,7 @@ def _published_results():
 def registry_studios():
     """The registry's studios with their alliances and published results, in a fixed number of queries."""
     return (Studio.objects.filter(status__in=TITLED_STATES)
-            .select_related("unit", "unit__recommending_union", "leader").defer(*LIST_UNREAD)  # shown to no one here
+            .select_related("unit", "unit__recommending_union", "leader").only(*REGISTRY_COLUMNS)
             .prefetch_related(Prefetch("alliances", queryset=Alliance.objects.order_by("name")), _published_results())
             .order_by("-named_year", "name", "pk"))
 
