@@ -40,7 +40,7 @@ ACTIONS = {
 
 @login_required
 def application_list(request):
-    queryset = selectors.application_list(request.user)
+    queryset = selectors.application_rows(request.user)
     status = request.GET.get("status", "")
     if status in ApplicationStatus.values:
         queryset = queryset.filter(status=status)
