@@ -20,10 +20,14 @@ from django.views.decorators.http import require_POST
 
 from core import search
 from core.lists import keyset_slice
-from reviews.models import Application, ApplicationMember, ApplicationResult, NamingRound
+from core.models import TransitionLog
+from reviews.models import (
+    Application, ApplicationAttachment, ApplicationMember, ApplicationResult, NamingRound, SiteVisit,
+)
 from studios.filters import StudioFilter
 from studios.models import (
-    TITLED_STATES, AllianceMembership, ChangeRequest, ChangeStatus, Member, Studio, StudioResult,
+    TITLED_STATES, AllianceMembership, ChangeRequest, ChangeStatus, FormerName, Member, Studio, StudioResult,
+    TrainingRecord,
 )
 from unions.scoping import scoped
 
@@ -105,14 +109,32 @@ def studio_export(request):
     return StreamingHttpResponse(lines(), content_type="text/plain; charset=utf-8")
 
 
+def history(model, pk):
+    """The object's history as its page shows it: each step with its actor and the actor's union."""
+    return rows(TransitionLog.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=pk)
+                .order_by("at", "pk").values_list("at", "label", "source", "target", "comment", "actor__full_name",
+                                                  "actor__union__name"))
+
+
 @signed_in
 def studio_detail(request, pk):
+    """Every section of the studio's page: the studio, its members, former names, change requests, history,
+    results, trainings and alliances (its record tab loads later, by a request of its own)."""
     studio = rows(scoped(request.user, Studio.objects).filter(pk=pk).values_list(
         *STUDIO_COLUMNS, "decision_number", "field", "founded_on"))
     if not studio:
         raise Http404
     members = Member.objects.filter(studio_id=pk).order_by("role", "name", "pk").values_list("name", "role", "job_title")
-    return text(studio, rows(members))
+    former = FormerName.objects.filter(studio_id=pk).order_by("-until", "-pk").values_list("name", "leader_name", "until")
+    changes = (ChangeRequest.objects.filter(studio_id=pk).order_by("-requested_at", "-pk")
+               .values_list("pk", "kind", "status", "requested_at", "requested_by__full_name"))
+    results = StudioResult.objects.filter(studio_id=pk).order_by("-year", "pk").values_list("year", "kind", "title")
+    trainings = TrainingRecord.objects.filter(studio_id=pk).order_by("-held_on", "pk").values_list(
+        "held_on", "kind", "title", "participants")
+    alliances = (AllianceMembership.objects.filter(studio_id=pk).order_by("alliance__name")
+                 .values_list("alliance_id", "alliance__name", "alliance__lead__name", "joined_on"))
+    return text(studio, rows(members), rows(former), rows(changes), history(Studio, pk), rows(results),
+                rows(trainings), rows(alliances))
 
 
 @signed_in
@@ -132,13 +154,20 @@ def application_list(request):
 
 @signed_in
 def application_detail(request, pk):
+    """The sections of the application's page: the application, its members, results, attachments, site visits
+    and history."""
     application = rows(scoped(request.user, Application.objects).filter(pk=pk).values_list(
         "pk", "leader_name", "status", "naming_round__year", "unit__name", "unit__recommending_union__name"))
     if not application:
         raise Http404
     members = ApplicationMember.objects.filter(application_id=pk).order_by("pk").values_list("name", "role")
     results = ApplicationResult.objects.filter(application_id=pk).order_by("pk").values_list("year", "kind", "title")
-    return text(application, rows(members), rows(results))
+    attachments = (ApplicationAttachment.objects.filter(application_id=pk).order_by("kind", "uploaded_at", "pk")
+                   .values_list("pk", "kind", "original_name", "uploaded_at"))
+    visits = SiteVisit.objects.filter(application_id=pk).order_by("visited_on", "pk").values_list(
+        "visited_on", "visitors", "findings")
+    return text(application, rows(members), rows(results), rows(attachments), rows(visits),
+                history(Application, pk))
 
 
 def registry(request):

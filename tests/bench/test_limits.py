@@ -1,5 +1,6 @@
 """The benchmark's limit views (bench/limits.py): mounted only with BENCH_LIMIT_VIEWS, and each returns the rows its
 page shows, on a small world, so that the ratio in the report sets a page beside the same work done bare."""
+import datetime
 import importlib
 import io
 
@@ -9,9 +10,13 @@ from django.urls import Resolver404, clear_url_caches, resolve
 
 from bench import prepare
 from bench.pages import PAGES, limit_path
+from core.history import log_transition
 from core.models import TransitionLog
-from reviews.models import Application
-from studios.models import ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, StudioStatus
+from reviews.models import Application, ApplicationAttachment, AttachmentKind, SiteVisit
+from studios.models import (
+    ChangeKind, ChangeReason, ChangeRequest, ChangeStatus, FormerName, ResultKind, StudioResult, StudioStatus,
+    TrainingKind, TrainingRecord,
+)
 from tests import factories
 from tests.reviews.conftest import city, complete_draft, county, open_round, unit, unit_user  # noqa: F401
 from unions.models import Role, User
@@ -87,13 +92,28 @@ def test_studio_list_limit_returns_the_rows_of_the_page(world, limit_urls, login
         assert rows, query
 
 
-def test_studio_detail_limit_returns_the_studio_and_its_members(world, limit_urls, login):
+def test_studio_detail_limit_returns_every_section_of_the_page(world, limit_urls, login):
     client = login(world["county"])
     studio = world["studios"][3]
+    StudioResult.objects.create(studio=studio, year=2024, kind=ResultKind.PATENT, title="一种带式输送机托辊",
+                                created_by=world["unit"])
+    TrainingRecord.objects.create(studio=studio, held_on=datetime.date(2024, 5, 6), kind=TrainingKind.TRAINING,
+                                  title="数控技能培训", participants=30, created_by=world["unit"])
+    FormerName.objects.create(studio=studio, name="旧名称创新工作室", leader_name="旧领衔人",
+                              until=datetime.date(2023, 1, 1))
+    log_transition(studio, union=studio.unit, transition="change_review", label="推荐单位审核同意变更",
+                   source=studio.status, target=studio.status, actor=world["county"], comment="同意")
     page = client.get(f"/studios/{studio.pk}/")
     rows = _limit_rows(client.get(limit_path(f"/studios/{studio.pk}/")))
     assert int(rows[0][0]) == page.context["studio"].pk
-    assert [r[0] for r in rows[1:]] == [m.name for m in page.context["members"]]
+    members = [m.name for m in page.context["members"]]
+    assert [r[0] for r in rows[1:1 + len(members)]] == members and members
+    sections = ("former_names", "changes", "history", "results", "trainings", "alliances")
+    assert all(len(page.context[name]) for name in sections if name != "changes" and name != "alliances")
+    assert len(rows) == 1 + len(members) + sum(len(page.context[name]) for name in sections)
+    written = "\n".join("\t".join(row) for row in rows)
+    for shown in ("旧名称创新工作室", "同意", "一种带式输送机托辊", "数控技能培训", world["county"].full_name):
+        assert shown in written
     # Another county's studio is out of scope for both.
     outsider = world["outsider"].pk
     assert client.get(f"/studios/{outsider}/").status_code == 404
@@ -109,15 +129,25 @@ def test_application_list_limit_returns_the_rows_of_the_page(world, limit_urls, 
         assert rows, query
 
 
-def test_application_detail_limit_returns_the_application_its_members_and_results(world, limit_urls, login):
+def test_application_detail_limit_returns_every_section_of_the_page(world, limit_urls, login):
     client = login(world["city"])
     application = Application.objects.order_by("pk").first()
+    ApplicationAttachment.objects.create(application=application, kind=AttachmentKind.OTHER, file="a/b.pdf",
+                                         original_name="推荐表.pdf", size=10, content_type="application/pdf",
+                                         uploaded_by=world["unit"])
+    SiteVisit.objects.create(application=application, visited_on=datetime.date(2026, 5, 6), visitors="专家甲",
+                             findings="设施齐全", recorded_by=world["city"])
     page = client.get(f"/reviews/applications/{application.pk}/")
     rows = _limit_rows(client.get(limit_path(f"/reviews/applications/{application.pk}/")))
     members, results = list(page.context["members"]), list(page.context["results"])
     assert int(rows[0][0]) == application.pk
     assert [r[0] for r in rows[1:1 + len(members)]] == [m.name for m in members]
-    assert [r[2] for r in rows[1 + len(members):]] == [r.title for r in results]
+    assert [r[2] for r in rows[1 + len(members):1 + len(members) + len(results)]] == [r.title for r in results]
+    sections = [list(page.context[name]) for name in ("attachments", "site_visits", "history")]
+    assert all(sections)
+    assert len(rows) == 1 + len(members) + len(results) + sum(len(section) for section in sections)
+    assert [r[2] for r in rows[1 + len(members) + len(results):][:len(sections[0])]] == [
+        a.original_name for a in sections[0]]
 
 
 def test_registry_limit_returns_the_rows_of_the_page(world, limit_urls, client):
