@@ -135,9 +135,21 @@ def change_pool(counties, size):
         role = transition_role(number)
         queues[number] = [[pk, role] for pk in waiting.order_by("pk").values_list("pk", flat=True)[:share]]
         remaining -= len(queues[number])
+    analyze(ChangeRequest)
     # In turn, so that the users at once review different counties' requests, as they would.
     in_turn = itertools.zip_longest(*(queues[number] for number in sorted(queues)))
     return [entry for group in in_turn for entry in group if entry]
+
+
+def analyze(model):
+    """Fresh planner statistics for a table the pool just grew by thousands of rows, as autovacuum would give it a
+    minute later: with the statistics of a nearly empty table, PostgreSQL counts a county's waiting requests by
+    reading every waiting request in the country (24 ms instead of 3 on the dashboard)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def reviewed(world):
