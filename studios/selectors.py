@@ -193,7 +193,12 @@ def registry_studios():
     """The registry's studios with their alliances and published results, in a fixed number of queries."""
     return (Studio.objects.filter(status__in=TITLED_STATES)
             .select_related("unit", "unit__recommending_union", "leader").only(*REGISTRY_COLUMNS)
-            .prefetch_related(Prefetch("alliances", queryset=Alliance.objects.order_by("name")), _published_results())
+            # by the membership rows (a reverse key) rather than the many-to-many: the same two tables, without a
+            # many-to-many manager made for every studio of the page
+            .prefetch_related(Prefetch("alliance_memberships", to_attr="public_memberships",
+                                       queryset=AllianceMembership.objects.select_related("alliance")
+                                       .only("studio_id", "alliance__name", "alliance__field")
+                                       .order_by("alliance__name", "pk")), _published_results())
             .order_by("-named_year", "name", "pk"))
 
 
