@@ -22,18 +22,20 @@ from django.views.decorators.http import require_POST
 
 from core import search, statistics
 from core.dashboard import cards_for
-from core.lists import keyset_slice
+from core.lists import capped_count, keyset_slice
 from core.models import TransitionLog
 from core.scoped_cache import cached_count
 from reviews.models import (
-    Application, ApplicationAttachment, ApplicationMember, ApplicationResult, SiteVisit,
+    Application, ApplicationAttachment, ApplicationMember, ApplicationResult, NamingRound, SiteVisit,
 )
 from studios.filters import StudioFilter
 from studios.models import (
     TITLED_STATES, AllianceMembership, ChangeRequest, ChangeStatus, FormerName, Member, Studio, StudioResult,
     TrainingRecord,
 )
+from studios.selectors import public_alliance_choices
 from unions.scoping import scoped
+from unions.selectors import recommending_unions
 
 STUDIO_COLUMNS = ("pk", "name", "leader__name", "unit__name", "unit__recommending_union__name", "named_year", "status")
 EXPORT_CHUNK = 2000
@@ -61,8 +63,9 @@ def signed_in(view):
 
 
 def page_of(request, queryset):
-    """The rows of the page ?cursor= points at, found by keyset as the page's core.lists finds them."""
-    return keyset_slice(queryset, request.GET.get("cursor"), settings.PAGE_SIZE)
+    """The rows of the page ?cursor= points at, found by keyset as the page's core.lists finds them, and the
+    count the page shows above them (capped as the page caps it)."""
+    return rows(keyset_slice(queryset, request.GET.get("cursor"), settings.PAGE_SIZE)), [(capped_count(queryset),)]
 
 
 def member_count():
@@ -94,7 +97,8 @@ def dashboard(request):
 
 @signed_in
 def studio_list(request):
-    return text(rows(page_of(request, studio_rows(request))))
+    """The page's rows and count, and the recommending unions its filter offers."""
+    return text(*page_of(request, studio_rows(request)), rows(recommending_unions(request.user).values_list("pk", "name")))
 
 
 @signed_in
@@ -156,7 +160,8 @@ def application_list(request):
         queryset = queryset.filter(naming_round_id=int(round_id))
     queryset = search.applications(queryset, request.GET.get("q", ""))
     columns = ("pk", "leader_name", "status", "naming_round__year", "unit__name", "unit__recommending_union__name")
-    return text(rows(page_of(request, queryset.order_by(*Application._meta.ordering).values_list(*columns))))
+    rounds = scoped(request.user, NamingRound.objects).values_list("pk", "year")  # the round filter's choices
+    return text(*page_of(request, queryset.order_by(*Application._meta.ordering).values_list(*columns)), rows(rounds))
 
 
 @signed_in
@@ -183,8 +188,9 @@ def registry(request):
     year = request.GET.get("year", "")
     if year.isdigit():
         queryset = queryset.filter(named_year=int(year))
-    studios = rows(page_of(request, queryset.values_list(*STUDIO_COLUMNS)))
-    return text(studios, *_published(row[0] for row in studios))
+    studios, count = page_of(request, queryset.values_list(*STUDIO_COLUMNS))
+    # with the count, the alliances its filter offers
+    return text(studios, *_published(row[0] for row in studios), count, rows(public_alliance_choices()))
 
 
 def registry_studio(request, pk):

@@ -116,9 +116,7 @@ class KeysetPage:
 
     @cached_property
     def _capped(self):
-        # COUNT over a LIMITed subquery of bare keys (no annotations): reads at most COUNT_CAP + 1 rows however
-        # large the table.
-        return self._queryset.order_by().values("pk")[:COUNT_CAP + 1].count()
+        return capped_count(self._queryset)
 
     @property
     def count(self):
@@ -127,6 +125,12 @@ class KeysetPage:
     @property
     def count_is_capped(self):
         return self._capped > COUNT_CAP
+
+
+def capped_count(queryset):
+    """The rows of `queryset`, counted up to COUNT_CAP + 1: COUNT over a LIMITed subquery of bare keys (no
+    annotations), which reads at most COUNT_CAP + 1 rows however large the table."""
+    return queryset.order_by().values("pk")[:COUNT_CAP + 1].count()
 
 
 def keyset_slice(queryset, cursor, per_page):

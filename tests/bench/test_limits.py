@@ -87,9 +87,16 @@ def test_studio_list_limit_returns_the_rows_of_the_page(world, limit_urls, login
         page = client.get("/studios/", query)
         limit = client.get(limit_path("/studios/"), query)
         assert limit.status_code == 200
-        rows = [(int(r[0]), r[1], int(r[7])) for r in _limit_rows(limit)]
-        assert rows == [(s.pk, s.name, s.member_count) for s in page.context["page"].object_list], query
+        shown = page.context["page"]
+        written = _limit_rows(limit)
+        rows = [(int(r[0]), r[1], int(r[7])) for r in written[:len(shown)]]
+        assert rows == [(s.pk, s.name, s.member_count) for s in shown.object_list], query
         assert rows, query
+        # then the count above the table, and the recommending unions the filter offers
+        assert written[len(shown)] == [str(shown.count)], query
+        offered = page.context["filter"].form.fields["recommending"].choices[1:]
+        assert [(int(r[0]), r[1]) for r in written[len(shown) + 1:]] == offered, query
+        assert offered or role == "unit"  # a unit union's staff see no recommending union
 
 
 def test_studio_detail_limit_returns_every_section_of_the_page(world, limit_urls, login):
@@ -125,7 +132,10 @@ def test_application_list_limit_returns_the_rows_of_the_page(world, limit_urls, 
     for query in [{}, {"status": "draft"}, {"q": "陈"}]:
         page = client.get("/reviews/applications/", query)
         rows = _limit_rows(client.get(limit_path("/reviews/applications/"), query))
-        assert [int(r[0]) for r in rows] == [a.pk for a in page.context["page"].object_list], query
+        shown = page.context["page"]
+        assert [int(r[0]) for r in rows[:len(shown)]] == [a.pk for a in shown.object_list], query
+        assert rows[len(shown)] == [str(shown.count)], query
+        assert [int(r[0]) for r in rows[len(shown) + 1:]] == [r.pk for r in page.context["rounds"]], query
         assert rows, query
 
 
