@@ -1,6 +1,7 @@
 """Search by any part of a name (core/search.py): the same answers on SQLite and PostgreSQL, within the user's
 scope; on PostgreSQL through the indexes, with the search columns kept right by the database."""
 import pytest
+from django.core.management import CommandError
 from django.db import connection
 from django.urls import reverse
 
@@ -259,6 +260,11 @@ def test_the_search_benchmark_runs(names, applications):
     assert [line.split()[0] for line in lines[2:]] == [
         "创新工作室（市总）", "创新工作室（县级）", "公开名录", "工会", "申报", "领衔人（选择框）", "工作室成员（系统管理）"]
     assert all(len(line.split()) == 9 for line in lines[2:])
+    out = StringIO()
+    call_command("bench_search", "--queries", "8", "--only", "registry", "unions", stdout=out)
+    assert [line.split()[0] for line in out.getvalue().splitlines()[2:]] == ["公开名录", "工会"]
+    with pytest.raises(CommandError, match="没有这几项搜索：nothing"):
+        call_command("bench_search", "--only", "nothing")
 
 
 def test_the_search_benchmark_finds_names_however_sparse_the_keys(db):

@@ -27,17 +27,17 @@ RARE = "龘靐齉爩鱻麤龖貔犇骉"
 
 
 def searches(city, county):
-    """Each search as its page runs it: (label, function of the typed text giving the page's rows)."""
+    """Each search as its page runs it: key -> (label, function of the typed text giving the page's rows)."""
     page = settings.PAGE_SIZE + 1  # a page and one more row, to know whether there is a next one
-    return [
-        ("创新工作室（市总）", lambda text: search.studios(studio_list(city), text)[:page]),
-        ("创新工作室（县级）", lambda text: search.studios(studio_list(county), text)[:page]),
-        ("公开名录", lambda text: search.studios(registry_studios(), text)[:page]),
-        ("工会", lambda text: search.unions(union_list(city), text)[:page]),
-        ("申报", lambda text: search.applications(application_list(city), text)[:page]),
-        ("领衔人（选择框）", lambda text: search.leaders(Leader.objects.select_related("unit"), text)[:page]),
-        ("工作室成员（系统管理）", lambda text: search.members(Member.objects.select_related("studio"), text)[:page]),
-    ]
+    return {
+        "studios": ("创新工作室（市总）", lambda text: search.studios(studio_list(city), text)[:page]),
+        "studios-county": ("创新工作室（县级）", lambda text: search.studios(studio_list(county), text)[:page]),
+        "registry": ("公开名录", lambda text: search.studios(registry_studios(), text)[:page]),
+        "unions": ("工会", lambda text: search.unions(union_list(city), text)[:page]),
+        "applications": ("申报", lambda text: search.applications(application_list(city), text)[:page]),
+        "leaders": ("领衔人（选择框）", lambda text: search.leaders(Leader.objects.select_related("unit"), text)[:page]),
+        "members": ("工作室成员（系统管理）", lambda text: search.members(Member.objects.select_related("studio"), text)[:page]),
+    }
 
 
 def sample_names(rng, count):
@@ -87,8 +87,10 @@ class Command(BaseCommand):
         parser.add_argument("--queries", type=int, default=400, help="每项搜索的查询数（默认 400）")
         parser.add_argument("--misses", type=float, default=0.1, help="查无结果的查询所占比例（默认 0.1）")
         parser.add_argument("--seed", type=int, default=2026, help="随机种子：同样的数据和种子得到同样的查询")
+        parser.add_argument("--only", nargs="+", metavar="KEY", help="只测这几项（studios studios-county registry "
+                            "unions applications leaders members）")
 
-    def handle(self, *args, queries, misses, seed, **options):
+    def handle(self, *args, queries, misses, seed, only, **options):
         rng = random.Random(seed)
         names = sample_names(rng, max(50, queries // 2))
         if not names:
@@ -103,7 +105,13 @@ class Command(BaseCommand):
                           f"每项 {len(planned)} 个查询（1–4 字各约四分之一，查无结果约 {misses:.0%}），毫秒：")
         header = f"{'搜索':<14}{'p50':>8}{'p95':>8}{'p99':>8}" + "".join(f"{f'p95·{n}字':>10}" for n in LENGTHS)
         self.stdout.write(header + f"{'p95·无结果':>10}")
-        for label, run in searches(city, county_staff):
+        chosen = searches(city, county_staff)
+        unknown = set(only or ()) - set(chosen)
+        if unknown:
+            raise CommandError(f"没有这几项搜索：{'、'.join(sorted(unknown))}（可选：{' '.join(chosen)}）")
+        for key, (label, run) in chosen.items():
+            if only and key not in only:
+                continue
             for _, text, _ in planned[:10]:  # warm the caches as a running server's are
                 list(run(text))
             times, by_kind = [], {}
