@@ -9,8 +9,8 @@ or its unit's; a member by its name or its studio; an application by its leader'
 How, on PostgreSQL (migration core/0005_search_names), for 100,000 studios and more:
 - Each searched table has two columns the models do not declare: `search_text`, the row's names lower-cased
   and joined by U+001F, and `search_grams`, its pieces of one and two characters, each once, as a tsvector. The
-  database fills them (generated columns; triggers where the names come from other tables, which also follow a
-  leader's or a union's rename), so rows written any way — the ORM, bulk inserts, COPY in core/scale, a
+  database fills them (generated columns; triggers where the names come from other tables — a studio's leader
+  and unit, a leader's unit, an application's unit — which also follow a leader's or a union's rename), so rows written any way — the ORM, bulk inserts, COPY in core/scale, a
   restore — are found, and no Python code has to remember to.
 - A text of three characters or more is `search_text LIKE '%…%'`, answered by a pg_trgm GIN index. A trigram
   index cannot answer one or two characters, and Chinese names are often that short (张伟, 汕头): those are
@@ -46,8 +46,8 @@ def of_studios(queryset, text):
 
 
 def leaders(queryset, text):
-    """Leaders with `text` in their name or their unit's name."""
-    return _search(queryset, text, ["name"], related=("unit", unions))
+    """Leaders with `text` in their name or their unit's name (one column on PostgreSQL, as a studio's)."""
+    return _search(queryset, text, ["name", "unit__name"])
 
 
 def members(queryset, text):

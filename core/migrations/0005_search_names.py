@@ -10,6 +10,8 @@ migration does nothing: core/search.py searches with icontains there.
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+from core.postgres_sql import PostgresSQL
+
 SEPARATOR = r"E'\x1f'"
 
 FUNCTIONS = rf"""
@@ -152,18 +154,6 @@ DROP TRIGGER search_text ON studios_studio;
 {drop_column("studios_leader")}
 {drop_column("unions_union")}
 """
-
-
-class PostgresSQL(migrations.RunSQL):
-    """Raw SQL run on PostgreSQL only: the other databases have no search columns (core/search.py)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

@@ -185,6 +185,30 @@ def test_an_applications_search_columns_follow_its_names(applications):
 
 
 @postgresql
+def test_a_leaders_search_columns_hold_its_units_name_and_follow_both(names):
+    leader = names["zhang"].leader
+    assert _columns("studios_leader", leader.pk)[0] == "张伟\x1f汕头abc电子有限公司工会"
+    Union.objects.filter(pk=leader.unit_id).update(name="汕头电子工会")
+    Leader.objects.filter(pk=leader.pk).update(name="张伟强")
+    text, grams = _columns("studios_leader", leader.pk)
+    assert text == "张伟强\x1f汕头电子工会" and {"伟强", "电子"} <= set(grams) and "ab" not in grams
+    assert [found.name for found in search.leaders(Leader.objects.all(), "汕头电子")] == ["张伟强"]
+
+
+@postgresql
+def test_a_leader_search_matching_many_walks_the_pickers_order_and_stops(names):
+    # Many leaders in units named alike (every union's 工会): the page is the first leaders by name that match,
+    # read along the name's index, not every match gathered and sorted.
+    unit = names["zhang"].unit
+    Leader.objects.bulk_create([Leader(name=f"领衔人{n:04d}", unit=unit, gender="", job_title="",
+                                       honour="municipal_model", honour_year=2020) for n in range(3000)])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE studios_leader")
+    plan = search.leaders(Leader.objects.all(), "工会")[:21].explain()
+    assert "Index Scan using studios_leader_name" in plan and "Bitmap" not in plan, plan
+
+
+@postgresql
 def test_rows_copied_in_bypassing_django_are_found(names):
     """As core/scale writes them: COPY, the leader after its studio (foreign keys are checked at commit)."""
     unit = names["zhang"].unit
