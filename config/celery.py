@@ -35,6 +35,14 @@ def warm_up_pool_process(**kwargs):
 
 
 @worker_init.connect
+def require_the_keys(**kwargs):
+    """No worker takes a task without the personal data's keys (core.encryption.require_keys)."""
+    from core.encryption import require_keys
+
+    require_keys()
+
+
+@worker_init.connect
 def warm_up_solo_worker(sender=None, **kwargs):
     """A worker with `--pool=solo` or `threads` renders in its own process, which no `worker_process_init` reaches;
     a prefork worker's parent renders nothing and is left alone."""

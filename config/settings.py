@@ -10,7 +10,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
-from core.encryption import check_keys, derived_key
+from core.encryption import derived_key
 
 from .storage import default_storage
 
@@ -26,15 +26,15 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 # Personal data at rest (个人信息保护法; README "Personal data"): 身份证号 and telephone numbers are stored as Fernet
 # tokens under FIELD_ENCRYPTION_KEYS (comma-separated; the first encrypts, all decrypt, so keys rotate), and found
-# by an HMAC under FIELD_INDEX_KEY (core/encryption.py). Without DEBUG they must be set: the process refuses to
-# start otherwise. With DEBUG (`make run`) they default to keys derived from the development SECRET_KEY;
+# by an HMAC under FIELD_INDEX_KEY (core/encryption.py). Without DEBUG they must be set: the web application, the
+# Celery worker and `check --deploy` refuse to start otherwise (core.encryption.require_keys); commands that touch
+# no personal data, such as `makemigrations`, run without them. With DEBUG (`make run`) they default to keys derived from the development SECRET_KEY;
 # config/settings_test.py sets its own.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 FIELD_INDEX_KEY = env("FIELD_INDEX_KEY", default="")
 if DEBUG:
     FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [derived_key(SECRET_KEY, "field-encryption")]
     FIELD_INDEX_KEY = FIELD_INDEX_KEY or derived_key(SECRET_KEY, "field-index")
-check_keys(FIELD_ENCRYPTION_KEYS, FIELD_INDEX_KEY)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

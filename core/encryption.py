@@ -7,7 +7,9 @@
   kept unique by an identity number without the number itself being in the database. It is separate from the
   encryption keys because rotating those must not change the index; changing it needs the same command.
 
-Nothing here reads the settings at import, so config/settings.py can call `check_keys` while it loads.
+The keys are checked where production starts (config/wsgi.py, the Celery worker, `check --deploy`: see
+`require_keys`) and again where they are used, not when the settings load: `makemigrations` and other commands
+that touch no personal data run without them.
 """
 import base64
 import binascii
@@ -32,8 +34,21 @@ def derived_key(secret, purpose):
     return base64.urlsafe_b64encode(hashlib.sha256(f"{purpose}:{secret}".encode()).digest()).decode()
 
 
+def require_keys():
+    """Refuses to start without usable keys in the settings (the WSGI application and the Celery worker call it
+    as they start)."""
+    from django.conf import settings
+
+    check_keys(settings.FIELD_ENCRYPTION_KEYS, settings.FIELD_INDEX_KEY)
+
+
 def check_keys(keys, index_key):
-    """Refuses to start without usable keys; the message says which setting and how to make one."""
+    """ImproperlyConfigured unless the keys are usable; the message says which setting and how to make one."""
+    check_encryption_keys(keys)
+    check_index_key(index_key)
+
+
+def check_encryption_keys(keys):
     how = ("python -c \"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\"")
     if not keys:
         raise ImproperlyConfigured(
@@ -46,6 +61,9 @@ def check_keys(keys, index_key):
             raise ImproperlyConfigured(
                 f"FIELD_ENCRYPTION_KEYS: key {number} is not a Fernet key (32 bytes, URL-safe base64). "
                 f"Make one with: {how}") from None
+
+
+def check_index_key(index_key):
     if len(index_key or "") < MIN_INDEX_KEY_LENGTH:
         raise ImproperlyConfigured(
             f"FIELD_INDEX_KEY must be a random string of at least {MIN_INDEX_KEY_LENGTH} characters (it keys the "
@@ -55,6 +73,7 @@ def check_keys(keys, index_key):
 
 @functools.lru_cache(maxsize=8)
 def _fernet(keys):
+    check_encryption_keys(keys)  # once per set of keys: the cache keeps only sets that passed
     return MultiFernet([Fernet(key) for key in keys])
 
 
@@ -104,6 +123,7 @@ def blind_index(purpose, value):
 
     if not value:
         return ""
+    check_index_key(settings.FIELD_INDEX_KEY)
     message = f"{purpose}:{value}".encode()
     return hmac.new(settings.FIELD_INDEX_KEY.encode(), message, hashlib.sha256).hexdigest()
 

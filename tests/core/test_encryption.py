@@ -9,7 +9,7 @@ import sys
 import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.core.exceptions import FieldError
+from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
@@ -126,16 +126,21 @@ def test_a_value_no_configured_key_opens_is_a_loud_error_not_garbage():
         Leader.objects.get(pk=leader.pk)
 
 
-def _start(**env):
-    """`manage.py check` in a fresh process with a production environment plus `env` (None removes one)."""
+def _run(command, **env):
+    """`command` in a fresh process with a production environment plus `env` (None removes one)."""
     from tests.core.test_settings import PRODUCTION
 
     dropped = {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "FIELD_ENCRYPTION_KEYS",
                "FIELD_INDEX_KEY"}
     full = {**{k: v for k, v in os.environ.items() if k not in dropped}, **PRODUCTION, **env}
     full = {k: v for k, v in full.items() if v is not None}
-    return subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=full,
+    return subprocess.run([sys.executable, *command], cwd=settings.BASE_DIR, env=full,
                           capture_output=True, text=True, timeout=120)
+
+
+def _start(**env):
+    """The web application loaded as gunicorn loads it (config.wsgi)."""
+    return _run(["-c", "import config.wsgi"], **env)
 
 
 @pytest.mark.parametrize("env, message", [
@@ -155,6 +160,29 @@ def test_production_starts_with_keys_and_development_without_them():
     assert _start().returncode == 0
     development = _start(DEBUG="true", FIELD_ENCRYPTION_KEYS=None, FIELD_INDEX_KEY=None, SECRET_KEY=None)
     assert development.returncode == 0, development.stderr
+
+
+@pytest.mark.parametrize("env", [{"FIELD_ENCRYPTION_KEYS": None}, {"FIELD_INDEX_KEY": "too-short"}])
+def test_check_deploy_and_the_worker_refuse_without_usable_keys(env):
+    result = _run(["manage.py", "check", "--deploy"], **env)
+    assert result.returncode != 0 and "core.E001" in result.stderr
+    worker = _run(["-c", "import django; django.setup(); from config.celery import require_the_keys; "
+                         "require_the_keys()"], **env)
+    assert worker.returncode != 0 and "ImproperlyConfigured" in worker.stderr
+
+
+def test_commands_that_touch_no_personal_data_run_without_the_keys():
+    result = _run(["manage.py", "makemigrations", "--check", "--dry-run"],
+                  FIELD_ENCRYPTION_KEYS=None, FIELD_INDEX_KEY=None)
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_personal_data_is_neither_read_nor_written_without_usable_keys():
+    with override_settings(FIELD_ENCRYPTION_KEYS=[]), pytest.raises(ImproperlyConfigured, match="is not set"):
+        encryption.encrypt("13812345678")
+    with override_settings(FIELD_INDEX_KEY="short"), pytest.raises(ImproperlyConfigured, match="FIELD_INDEX_KEY"):
+        encryption.blind_index("id_number", "445202199001011234")
 
 
 # The data migration ----------------------------------------------------------------------------------------
